@@ -1,0 +1,265 @@
+"""Lint options and where they come from.
+
+Precedence (highest first): command-line flags / LSP client settings, then
+``[tool.django-migration-lsp]`` in the project's ``pyproject.toml``, then django-migration-linter's
+own config files (``[tool.django_migration_linter]`` in pyproject.toml, ``[django_migration_linter]``
+in ``.django_migration_linter.cfg``, ``setup.cfg``, ``tox.ini``), then the Django setting
+``MIGRATION_LINTER_OPTIONS`` (applied once Django is set up: ``apply_django_settings``).
+"""
+
+from __future__ import annotations
+
+import configparser
+import dataclasses
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    try:
+        import tomli as tomllib  # type: ignore[import-not-found,no-redef]
+    except ImportError:  # the worker gets its options from the server on 3.10
+        tomllib = None  # type: ignore[assignment]
+
+SECTION = "django-migration-lsp"
+REFERENCE_SECTION = "django_migration_linter"
+REFERENCE_CFG_FILES = (".django_migration_linter.cfg", "setup.cfg", "tox.ini")
+
+
+class ConfigError(Exception):
+    """A configuration value is wrong; ``where`` says which file/flag and line."""
+
+    def __init__(self, message: str, where: str | None = None) -> None:
+        super().__init__(f"{where}: {message}" if where else message)
+        self.where = where
+
+
+@dataclass
+class LintOptions:
+    """Everything that selects migrations and shapes the verdict (lintmigrations' options)."""
+
+    settings: str | None = None
+    database: str = "default"
+    python: str | None = None
+    project_root_path: str | None = None
+    exclude_migration_tests: list[str] = field(default_factory=list)
+    include_apps: list[str] | None = None
+    exclude_apps: list[str] | None = None
+    ignore_name_contains: str | None = None
+    ignore_name: list[str] = field(default_factory=list)
+    include_name_contains: str | None = None
+    include_name: list[str] = field(default_factory=list)
+    warnings_as_errors: bool | list[str] = False
+    applied_migrations: bool = False
+    unapplied_migrations: bool = False
+    ignore_initial_migrations: bool = False
+    ignore_sqlmigrate_errors: bool = False
+    sql_analyser: str | None = None
+    git_commit_id: str | None = None
+    include_migrations_from: str | None = None
+    app_label: str | None = None
+    migration_name: str | None = None
+    cache_path: str | None = None
+    no_cache: bool = False
+    quiet: list[str] = field(default_factory=list)
+    #: where each value came from, for located error messages: key -> "pyproject.toml:12"
+    origins: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LintOptions:
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+    def warnings_as_errors_codes(self) -> tuple[bool, set[str]]:
+        """(all warnings are errors, the codes made errors)."""
+        value = self.warnings_as_errors
+        if value is True or value == []:
+            return True, set()
+        if not value:
+            return False, set()
+        if isinstance(value, str):
+            return False, {c.strip().upper() for c in value.split(",") if c.strip()}
+        return False, {str(c).upper() for c in value}
+
+
+OPTION_NAMES = {f.name for f in dataclasses.fields(LintOptions)} - {"origins"}
+LIST_OPTIONS = {
+    "exclude_migration_tests",
+    "include_apps",
+    "exclude_apps",
+    "ignore_name",
+    "include_name",
+    "quiet",
+}
+BOOL_OPTIONS = {
+    "applied_migrations",
+    "unapplied_migrations",
+    "ignore_initial_migrations",
+    "ignore_sqlmigrate_errors",
+    "no_cache",
+}
+
+
+def normalise_key(key: str) -> str:
+    """``excludeMigrationTests`` / ``exclude-migration-tests`` -> ``exclude_migration_tests``."""
+    out = []
+    for ch in key.replace("-", "_"):
+        if ch.isupper():
+            out.append("_" + ch.lower())
+        else:
+            out.append(ch)
+    return "".join(out).lstrip("_")
+
+
+def coerce(key: str, value: Any, where: str) -> Any:
+    """Check and convert one option value from a config file."""
+    if key in LIST_OPTIONS:
+        if isinstance(value, str):
+            value = [v.strip() for v in value.replace("\n", ",").split(",") if v.strip()]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"`{key}` must be a list of strings, not {value!r}", where)
+        return value
+    if key in BOOL_OPTIONS:
+        if isinstance(value, str):
+            value = value.strip().lower() in ("1", "true", "yes", "on")
+        if not isinstance(value, bool):
+            raise ConfigError(f"`{key}` must be true or false, not {value!r}", where)
+        return value
+    if key == "warnings_as_errors":
+        if isinstance(value, (bool, list)):
+            return value
+        if isinstance(value, str):
+            return [v.strip() for v in value.split(",") if v.strip()] or True
+        raise ConfigError("`warnings_as_errors` must be true/false or a list of codes", where)
+    if value is not None and not isinstance(value, str):
+        raise ConfigError(f"`{key}` must be a string, not {value!r}", where)
+    return value
+
+
+def _line_of(text: str, key: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith(key) and stripped[len(key) :].lstrip().startswith("="):
+            return number
+    return None
+
+
+def read_pyproject(root: Path) -> tuple[dict[str, Any], dict[str, str]]:
+    """Options from ``pyproject.toml``: ours, then django-migration-linter's section below it."""
+    path = root / "pyproject.toml"
+    if not path.is_file() or tomllib is None:
+        return {}, {}
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"pyproject.toml is not valid TOML: {exc}", str(path)) from exc
+    tool = data.get("tool", {})
+    values: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+    for section in (REFERENCE_SECTION, SECTION):  # ours last: it wins
+        table = tool.get(section, {})
+        if not isinstance(table, dict):
+            continue
+        for raw_key, value in table.items():
+            key = normalise_key(raw_key)
+            line = _line_of(text, raw_key)
+            where = f"{path}:{line}" if line else str(path)
+            if key not in OPTION_NAMES:
+                if section == SECTION:
+                    raise ConfigError(
+                        f"unknown key `{raw_key}` in [tool.{SECTION}]; known keys: "
+                        + ", ".join(sorted(OPTION_NAMES - {"app_label", "migration_name"})),
+                        where,
+                    )
+                continue
+            values[key] = coerce(key, value, where)
+            origins[key] = where
+    return values, origins
+
+
+def has_config_section(root: Path) -> bool:
+    """True when ``pyproject.toml`` has a ``[tool.django-migration-lsp]`` section."""
+    path = root / "pyproject.toml"
+    if not path.is_file() or tomllib is None:
+        return False
+    try:
+        return SECTION in tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {})
+    except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
+        return False
+
+
+def read_reference_cfg(root: Path) -> tuple[dict[str, Any], dict[str, str]]:
+    """django-migration-linter's ini-style config files, for drop-in use."""
+    values: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+    for name in reversed(REFERENCE_CFG_FILES):  # the first file wins, as in the reference
+        path = root / name
+        if not path.is_file():
+            continue
+        parser = configparser.ConfigParser()
+        try:
+            parser.read(path, encoding="utf-8")
+        except configparser.Error as exc:
+            raise ConfigError(f"cannot parse: {exc}", str(path)) from exc
+        if not parser.has_section(REFERENCE_SECTION):
+            continue
+        for raw_key, value in parser.items(REFERENCE_SECTION):
+            key = normalise_key(raw_key)
+            if key in OPTION_NAMES:
+                values[key] = coerce(key, value, str(path))
+                origins[key] = str(path)
+    return values, origins
+
+
+def load_options(root: Path, flags: dict[str, Any] | None = None) -> LintOptions:
+    """Merge flags over the project's config files (Django's setting comes later)."""
+    values, origins = read_reference_cfg(root)
+    py_values, py_origins = read_pyproject(root)
+    values.update(py_values)
+    origins.update(py_origins)
+    for key, value in (flags or {}).items():
+        key = normalise_key(key)
+        if key in OPTION_NAMES and value is not None and value is not False:
+            values[key] = value
+            origins[key] = "command line"
+    options = LintOptions.from_dict(values)
+    options.origins = origins
+    return options
+
+
+def apply_django_settings(options: LintOptions, django_options: dict[str, Any]) -> None:
+    """Fill options not set elsewhere from ``settings.MIGRATION_LINTER_OPTIONS``."""
+    defaults = LintOptions()
+    for raw_key, value in (django_options or {}).items():
+        key = normalise_key(raw_key)
+        if key not in OPTION_NAMES or key in options.origins:
+            continue
+        if getattr(options, key) != getattr(defaults, key):
+            continue
+        setattr(options, key, coerce(key, value, "settings.MIGRATION_LINTER_OPTIONS"))
+        options.origins[key] = "settings.MIGRATION_LINTER_OPTIONS"
+
+
+def validate_codes(options: LintOptions, known: set[str]) -> list[str]:
+    """Messages for unknown rule codes in the options (typos make a check silently absent)."""
+    problems = []
+    _all, made_errors = options.warnings_as_errors_codes()
+    for key, codes in (
+        ("exclude_migration_tests", options.exclude_migration_tests),
+        ("warnings_as_errors", sorted(made_errors)),
+    ):
+        for code in codes:
+            if code.upper() not in known:
+                where = options.origins.get(key, "options")
+                problems.append(
+                    f"{where}: unknown rule code {code!r} in `{key}`; it has no effect. "
+                    f"Known codes: {', '.join(sorted(known))}."
+                )
+    return problems

@@ -1,0 +1,456 @@
+"""The lint engine: a long-lived Django context that turns migrations into verdicts.
+
+Used in-process by the CLI and inside the language server's worker, so editor and CI agree.
+``LintSession`` sets Django up once, loads the migration graph without a database connection,
+renders SQL per operation offline (``worker.render``), runs the rules and applies suppression.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config import LintOptions, apply_django_settings, validate_codes
+from .findings import Finding, MigrationResult, RenderedOperation, status_for
+from .rules import RuleHit, lint_operations, message_for
+from .rules.catalogue import RULES
+from .source import MigrationSource, parse_migration_source, read_source_file
+from .static import static_operations
+from .worker.loading import (
+    DiskMigrations,
+    LoadProblem,
+    ProjectLoadError,
+    build_loader,
+    load_disk_migrations,
+    setup_django,
+)
+from .worker.offline import vendor_of
+from .worker.render import RenderedMigration, Renderer
+
+Key = tuple[str, str]
+ProgressCallback = Callable[[int, int, MigrationResult], None]
+
+
+@dataclass
+class ProjectInfo:
+    """What a run was made against (the ``project`` object of the JSON output)."""
+
+    root: str
+    settings: str
+    vendor: str
+    django: str
+    database: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "root": self.root,
+            "settings": self.settings,
+            "vendor": self.vendor,
+            "django": self.django,
+            "database": self.database,
+        }
+
+
+@dataclass
+class LintRun:
+    """The results of one lint run plus problems that concern no single migration."""
+
+    project: ProjectInfo
+    results: list[MigrationResult] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def full_plan(graph: Any, exclude: set[Key] = frozenset()) -> list[Key]:  # type: ignore[assignment]
+    """Every node in an order that applies each migration after its dependencies."""
+    seen: set[Key] = set()
+    plan: list[Key] = []
+    for leaf in sorted(graph.leaf_nodes()):
+        for key in graph.forwards_plan(leaf):
+            if key not in seen:
+                seen.add(key)
+                if key not in exclude:
+                    plan.append(key)
+    return plan
+
+
+def git_changed_paths(root: Path, rev: str) -> set[str]:
+    """Absolute paths of files added or renamed since ``rev`` (as lintmigrations does)."""
+    try:
+        top = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        out = subprocess.run(
+            ["git", "diff", "--name-only", "--diff-filter=AR", rev],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        detail = getattr(exc, "stderr", "") or str(exc)
+        raise ProjectLoadError(
+            LoadProblem(
+                "git",
+                f"`git diff {rev}` failed in {root}: {detail.strip()}. Pass a commit that "
+                "exists in this repository to --git-commit-id.",
+            )
+        ) from exc
+    return {os.path.realpath(os.path.join(top, line)) for line in out.splitlines() if line}
+
+
+def read_listed_migrations(path: str) -> set[Key]:
+    """``--include-migrations-from``: (app, name) of each migration file path listed."""
+    keys: set[Key] = set()
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            parts = line.strip().replace("\\", "/").split("/")
+            if "migrations" in parts and parts[-1].endswith(".py") and "__init__" not in parts[-1]:
+                i = len(parts) - 1 - parts[::-1].index("migrations")
+                if i >= 1 and i + 1 < len(parts):
+                    keys.add((parts[i - 1], parts[i + 1][:-3]))
+    return keys
+
+
+def is_ignore_migration(migration: Any) -> bool:
+    """True when ``IgnoreMigration()`` (from any module) is among the operations."""
+    return any(type(op).__name__ == "IgnoreMigration" for op in migration.operations)
+
+
+def finding_from_hit(
+    hit: RuleHit,
+    source: MigrationSource | None,
+    options: LintOptions,
+    all_warnings_errors: bool,
+    made_errors: set[str],
+) -> Finding:
+    """A user-facing finding for a rule hit: severity, message and span."""
+    rule = RULES[hit.code]
+    severity = rule.severity
+    if severity == "warning" and (all_warnings_errors or hit.code in made_errors):
+        severity = "error"
+    span = source.span_for(hit.operation_index, hit.sub_index) if source else None
+    return Finding(
+        code=hit.code,
+        severity=severity,  # type: ignore[arg-type]
+        message=message_for(hit, rule),
+        operation_index=hit.operation_index,
+        sub_index=hit.sub_index,
+        sql=list(hit.statements),
+        span=span,
+    )
+
+
+def verdict(
+    app: str,
+    name: str,
+    path: str | None,
+    source: MigrationSource | None,
+    operations: list[RenderedOperation],
+    *,
+    vendor: str,
+    atomic: bool,
+    options: LintOptions,
+    error: str | None = None,
+) -> MigrationResult:
+    """Rules + suppression for one migration's rendered operations (pure)."""
+    excluded = {c.upper() for c in options.exclude_migration_tests}
+    all_errors, made_errors = options.warnings_as_errors_codes()
+    findings: list[Finding] = []
+    for hit in lint_operations(operations, vendor, atomic=atomic):
+        if hit.code in excluded:
+            continue
+        if source is not None and source.is_ignored(hit.operation_index, hit.sub_index, hit.code):
+            continue
+        findings.append(finding_from_hit(hit, source, options, all_errors, made_errors))
+    findings.sort(key=lambda f: (f.operation_index or 0, f.sub_index or -1, f.code))
+    op_errors = [f"operation {o.index + 1}: {o.error}" for o in operations if o.error]
+    for o in operations:
+        op_errors += [f"operation {o.index + 1}: {s.error}" for s in o.sub_operations if s.error]
+    message = "; ".join([e for e in [error, *op_errors] if e]) or None
+    status = status_for(findings)
+    if message and status != "error":
+        status = "render_error"
+    return MigrationResult(
+        app=app,
+        name=name,
+        path=path,
+        status=status,
+        findings=findings,
+        error=message,
+        vendor=vendor,
+        operations=operations,
+    )
+
+
+class LintSession:
+    """A Django context for one project: set up once, lint many times."""
+
+    def __init__(self, root: Path, options: LintOptions) -> None:
+        self.root = root.resolve()
+        self.options = options
+        settings_module = setup_django(self.root, options.settings)
+        import django
+        from django.conf import settings
+
+        apply_django_settings(options, getattr(settings, "MIGRATION_LINTER_OPTIONS", {}) or {})
+        if options.database not in settings.DATABASES:
+            raise ProjectLoadError(
+                LoadProblem(
+                    "config",
+                    f"Unknown database alias {options.database!r}: settings.DATABASES "
+                    f"defines {', '.join(sorted(settings.DATABASES)) or 'no database'}. "
+                    "Pass one of those with --database.",
+                )
+            )
+        self.problems: list[str] = validate_codes(options, set(RULES))
+        self.settings_module = settings_module
+        self.vendor = vendor_of(options.database)
+        self.analyser = (options.sql_analyser or self.vendor).lower()
+        if options.sql_analyser and self.analyser not in ("postgresql", "sqlite", "mysql"):
+            raise ProjectLoadError(
+                LoadProblem(
+                    "config",
+                    f"Unknown SQL analyser {options.sql_analyser!r}; use one of postgresql, "
+                    "sqlite, mysql.",
+                )
+            )
+        self.django_version = django.get_version()
+        self.disk: DiskMigrations | None = None
+        self.loader: Any = None
+        self.renderer: Renderer | None = None
+        self.rendered: dict[Key, RenderedMigration] = {}
+
+    @property
+    def project(self) -> ProjectInfo:
+        return ProjectInfo(
+            root=str(self.root),
+            settings=self.settings_module,
+            vendor=self.vendor,
+            django=self.django_version,
+            database=self.options.database,
+        )
+
+    # -- loading -----------------------------------------------------------------------------
+    def load(self, overrides: dict[str, str] | None = None, fresh: Iterable[str] = ()) -> None:
+        """(Re)load migration files and build the graph (no database connection)."""
+        self.disk = load_disk_migrations(overrides, frozenset(fresh))
+        self.loader = build_loader(self.disk)
+        if self.renderer is None:
+            self.renderer = Renderer(self.options.database, self.loader.unmigrated_apps)
+            if self.renderer.vendor:
+                self.vendor = self.renderer.vendor
+                if not self.options.sql_analyser:
+                    self.analyser = self.vendor
+
+    # -- selection ---------------------------------------------------------------------------
+    def select(self) -> tuple[list[Key], set[Key]]:
+        """(migrations to report on, those of them that are ignored) per the options."""
+        assert self.disk is not None
+        opts = self.options
+        keys = set(self.disk.paths)
+        applied: set[Key] | None = None
+        if opts.applied_migrations or opts.unapplied_migrations:
+            from .worker.dbread import DatabaseUnavailable, applied_keys
+
+            try:
+                applied = applied_keys(opts.database)
+            except DatabaseUnavailable as exc:
+                raise ProjectLoadError(
+                    LoadProblem(
+                        "database",
+                        f"--applied-migrations/--unapplied-migrations need to read the "
+                        f"django_migrations table, but {exc}. Start the database or drop "
+                        "the option.",
+                    )
+                ) from exc
+        changed: set[str] | None = None
+        if opts.git_commit_id:
+            changed = git_changed_paths(self.root, opts.git_commit_id)
+        listed = (
+            read_listed_migrations(opts.include_migrations_from)
+            if opts.include_migrations_from
+            else None
+        )
+        selected: list[Key] = []
+        ignored: set[Key] = set()
+        for key in sorted(keys):
+            app, name = key
+            if opts.app_label and app != opts.app_label:
+                continue
+            if opts.migration_name and not name.startswith(opts.migration_name):
+                continue
+            if changed is not None and os.path.realpath(self.disk.paths[key]) not in changed:
+                continue
+            if listed is not None and key not in listed:
+                continue
+            if opts.include_apps and app not in opts.include_apps:
+                continue
+            if opts.exclude_apps and app in opts.exclude_apps:
+                continue
+            if opts.ignore_name_contains and opts.ignore_name_contains in name:
+                continue
+            if opts.include_name_contains and opts.include_name_contains not in name:
+                continue
+            if name in (opts.ignore_name or []):
+                continue
+            if opts.include_name and name not in opts.include_name:
+                continue
+            if applied is not None:
+                if opts.applied_migrations and key not in applied:
+                    continue
+                if opts.unapplied_migrations and key in applied:
+                    continue
+            migration = self.disk.migrations.get(key)
+            if opts.ignore_initial_migrations and migration is not None and migration.initial:
+                continue
+            selected.append(key)
+            if migration is not None and is_ignore_migration(migration):
+                ignored.add(key)
+        return selected, ignored
+
+    # -- rendering ---------------------------------------------------------------------------
+    def render(self, keys: set[Key], on_rendered: Callable[[Key], None] | None = None) -> None:
+        """Render ``keys`` (walking the whole graph for the states in between)."""
+        assert self.loader is not None and self.renderer is not None and self.disk is not None
+        renderer = self.renderer
+        graph = self.loader.graph
+        state = renderer.initial_state()
+        todo = set(keys)
+        for key in full_plan(graph):
+            migration = graph.nodes[key]
+            if key in todo:
+                self.rendered[key] = renderer.render_migration(migration, state)
+                todo.discard(key)
+                if on_rendered:
+                    on_rendered(key)
+                if not todo:
+                    break
+            else:
+                renderer.advance(migration, state)
+        replaced = {k for k in todo if k in self.disk.migrations}
+        if replaced:
+            # Migrations replaced by a squash in use: walk the graph made of the originals.
+            originals = build_loader(self.disk, replace_migrations=False)
+            squashes = set(self.loader.replacements)
+            state = renderer.initial_state()
+            for key in full_plan(originals.graph, exclude=squashes):
+                migration = originals.graph.nodes[key]
+                if key in replaced:
+                    self.rendered[key] = renderer.render_migration(migration, state)
+                    replaced.discard(key)
+                    if on_rendered:
+                        on_rendered(key)
+                    if not replaced:
+                        break
+                else:
+                    renderer.advance(migration, state)
+
+    # -- verdicts ----------------------------------------------------------------------------
+    def result_for(self, key: Key, overrides: dict[str, str] | None = None) -> MigrationResult:
+        """The verdict on one migration (rendered beforehand, or failed to load)."""
+        assert self.disk is not None
+        app, name = key
+        path = self.disk.paths.get(key)
+        source: MigrationSource | None = None
+        source_error: str | None = None
+        text: str | None = None
+        if path:
+            real = os.path.realpath(path)
+            text = (overrides or {}).get(real) or (overrides or {}).get(path)
+            if text is None:
+                try:
+                    text = read_source_file(path)
+                except Exception as exc:  # undecodable file: reported below
+                    source_error = str(exc)
+            if text is not None:
+                source = parse_migration_source(text, path)
+        shown_path = self.display_path(path)
+        migration = self.disk.migrations.get(key)
+        if (migration is not None and is_ignore_migration(migration)) or (
+            source is not None and source.ignore_migration
+        ):
+            return MigrationResult(app, name, shown_path, "ignored", vendor=self.vendor)
+        problem = self.disk.problems.get(key)
+        if problem is not None or key not in self.rendered:
+            message = problem.message if problem else (source_error or "not rendered")
+            operations = static_operations(source) if source is not None else []
+            result = verdict(
+                app,
+                name,
+                shown_path,
+                source,
+                operations,
+                vendor=self.analyser,
+                atomic=True,
+                options=self.options,
+                error=message,
+            )
+            result.status = "error" if result.status == "error" else "render_error"
+            if problem is not None and problem.line:
+                result.error_location = {"line": problem.line, "column": (problem.col or 0) + 1}
+            return result
+        rendered = self.rendered[key]
+        error = None
+        if self.renderer is not None and self.renderer.backend_error:
+            error = self.renderer.backend_error
+        return verdict(
+            app,
+            name,
+            shown_path,
+            source,
+            rendered.operations,
+            vendor=self.analyser,
+            atomic=rendered.atomic,
+            options=self.options,
+            error=error,
+        )
+
+    def display_path(self, path: str | None) -> str | None:
+        """``path`` relative to the project root when inside it, else absolute."""
+        if not path:
+            return None
+        real = Path(os.path.realpath(path))
+        try:
+            return str(real.relative_to(self.root))
+        except ValueError:
+            return str(real)
+
+    def lint(
+        self,
+        overrides: dict[str, str] | None = None,
+        progress: ProgressCallback | None = None,
+        keys: list[Key] | None = None,
+    ) -> LintRun:
+        """Load, select, render and judge; results sorted by (app, name)."""
+        self.load(overrides)
+        selected, ignored = self.select()
+        if keys is not None:
+            wanted = set(keys)
+            selected = [k for k in selected if k in wanted]
+        assert self.disk is not None
+        to_render = {k for k in selected if k not in ignored and k in self.disk.migrations}
+        self.rendered = {}
+        self.render(to_render)
+        run = LintRun(self.project, problems=list(self.problems))
+        for p in self.disk.app_problems:
+            run.problems.append(f"{p.path or p.app}: {p.message}")
+        for index, key in enumerate(selected):
+            result = self.result_for(key, overrides)
+            run.results.append(result)
+            if progress:
+                progress(index + 1, len(selected), result)
+        return run
+
+
+def tool_version() -> str:
+    """Our version, for cache keys and SARIF."""
+    return __version__

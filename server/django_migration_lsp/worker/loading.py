@@ -1,0 +1,452 @@
+"""Load a user's Django project: find its settings, ``django.setup()`` once, load migrations.
+
+Loading is fault tolerant: a migration that fails to import, depends on something missing or
+sits in a dependency cycle becomes a located ``LoadProblem`` and is left out of the graph; every
+other migration still loads. Only broken settings stop everything (``ProjectLoadError``).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import importlib.util
+import os
+import pkgutil
+import sys
+import traceback
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SETTINGS_ENV = "DJANGO_SETTINGS_MODULE"
+
+
+@dataclass
+class LoadProblem:
+    """Something that kept a migration (or the project) from loading, with where it happened."""
+
+    kind: str  # "syntax", "import", "dependency", "cycle", "settings", "database", "decode"
+    message: str
+    path: str | None = None
+    line: int | None = None
+    col: int | None = None
+    app: str | None = None
+    migration: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LoadProblem:
+        return cls(**data)
+
+
+class ProjectLoadError(Exception):
+    """The project cannot be loaded at all (no settings, settings that fail to import, …)."""
+
+    def __init__(self, problem: LoadProblem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def settings_from_manage_py(root: Path) -> str | None:
+    """The settings module that ``manage.py`` sets with ``os.environ.setdefault(...)``."""
+    manage = root / "manage.py"
+    if not manage.is_file():
+        return None
+    try:
+        tree = ast.parse(manage.read_text(encoding="utf-8", errors="replace"))
+    except SyntaxError:
+        return None
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "setdefault"
+            and len(node.args) == 2
+            and isinstance(node.args[0], ast.Constant)
+            and node.args[0].value == SETTINGS_ENV
+            and isinstance(node.args[1], ast.Constant)
+            and isinstance(node.args[1].value, str)
+        ):
+            return node.args[1].value
+    return None
+
+
+def detect_settings(root: Path, configured: str | None = None) -> str | None:
+    """Settings module: the configured one, else ``DJANGO_SETTINGS_MODULE``, else ``manage.py``."""
+    return configured or os.environ.get(SETTINGS_ENV) or settings_from_manage_py(root)
+
+
+def locate_exception(exc: BaseException, root: Path) -> tuple[str | None, int | None, int | None]:
+    """The innermost place inside ``root`` where ``exc`` happened: (path, line, col)."""
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return exc.filename, exc.lineno, (exc.offset - 1) if exc.offset else None
+    best: tuple[str | None, int | None, int | None] = (None, None, None)
+    root_s = str(root.resolve())
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.startswith(root_s) and "site-packages" not in frame.filename:
+            best = (frame.filename, frame.lineno, None)
+    return best
+
+
+def describe_exception(exc: BaseException) -> str:
+    """``ExceptionType: message`` on one line."""
+    text = str(exc).strip().replace("\n", " ")
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def setup_django(root: Path, settings: str | None = None) -> str:
+    """Put ``root`` on ``sys.path``, select the settings and run ``django.setup()`` once.
+
+    Returns the settings module used. Raises ``ProjectLoadError`` with a located message.
+    """
+    root = root.resolve()
+    module = detect_settings(root, settings)
+    if not module:
+        raise ProjectLoadError(
+            LoadProblem(
+                "settings",
+                f"No Django settings module found for {root}: set `settings` under "
+                "[tool.django-migration-lsp] in pyproject.toml, pass --settings, or set "
+                "DJANGO_SETTINGS_MODULE (manage.py did not set one either).",
+                path=str(root / "manage.py") if (root / "manage.py").exists() else None,
+            )
+        )
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    os.environ[SETTINGS_ENV] = module
+    try:
+        import django
+        from django.conf import settings as django_settings
+
+        django.setup()
+        django_settings.DATABASES  # noqa: B018 - force evaluation of lazy settings
+    except Exception as exc:
+        path, line, col = locate_exception(exc, root)
+        raise ProjectLoadError(
+            LoadProblem(
+                "settings",
+                f"The Django project could not be set up with settings {module!r}: "
+                f"{describe_exception(exc)}. Fix the settings (or the app they name) and save; "
+                "checks that need no Django context still run meanwhile.",
+                path=path,
+                line=line,
+                col=col,
+            )
+        ) from exc
+    return module
+
+
+def migration_file(module: types.ModuleType) -> str | None:
+    """The ``.py`` file a migration module came from."""
+    file = getattr(module, "__file__", None)
+    if file and file.endswith(".pyc"):
+        file = file[:-1]
+    return file
+
+
+def exec_module_from_text(name: str, path: str, text: str) -> types.ModuleType:
+    """Import module ``name`` from ``text`` (an editor's unsaved buffer) as if it were ``path``."""
+    spec = importlib.util.spec_from_loader(name, loader=None, origin=path)
+    assert spec is not None
+    module = importlib.util.module_from_spec(spec)
+    module.__file__ = path
+    package, _, _ = name.rpartition(".")
+    module.__package__ = package
+    code = compile(text, path, "exec", dont_inherit=True)
+    sys.modules[name] = module
+    try:
+        exec(code, module.__dict__)
+    except BaseException:
+        sys.modules.pop(name, None)
+        raise
+    return module
+
+
+@dataclass
+class DiskMigrations:
+    """Every migration file found for the installed apps, loaded or not."""
+
+    migrations: dict[tuple[str, str], Any] = field(default_factory=dict)
+    paths: dict[tuple[str, str], str] = field(default_factory=dict)
+    problems: dict[tuple[str, str], LoadProblem] = field(default_factory=dict)
+    unmigrated_apps: set[str] = field(default_factory=set)
+    migrated_apps: set[str] = field(default_factory=set)
+    app_problems: list[LoadProblem] = field(default_factory=list)
+
+
+def load_disk_migrations(
+    overrides: dict[str, str] | None = None, fresh: frozenset[str] = frozenset()
+) -> DiskMigrations:
+    """Import every migration module of every installed app, recording failures per file.
+
+    ``overrides`` maps absolute file paths to source text that replaces the file's content
+    (unsaved editor buffers). Module names in ``fresh`` are re-imported even when cached.
+    """
+    from django.apps import apps
+    from django.db.migrations.loader import MIGRATIONS_MODULE_NAME, MigrationLoader
+
+    overrides = {os.path.realpath(k): v for k, v in (overrides or {}).items()}
+    result = DiskMigrations()
+    for app_config in apps.get_app_configs():
+        label = app_config.label
+        module_name, explicit = MigrationLoader.migrations_module(label)
+        if module_name is None:
+            result.unmigrated_apps.add(label)
+            continue
+        try:
+            package = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if not explicit and exc.name and MIGRATIONS_MODULE_NAME in exc.name.split("."):
+                result.unmigrated_apps.add(label)
+                continue
+            if explicit and exc.name == module_name:
+                result.unmigrated_apps.add(label)
+                continue
+            path, line, col = locate_exception(exc, Path.cwd())
+            result.app_problems.append(
+                LoadProblem("import", describe_exception(exc), path, line, col, app=label)
+            )
+            continue
+        except Exception as exc:
+            path, line, col = locate_exception(exc, Path.cwd())
+            result.app_problems.append(
+                LoadProblem("import", describe_exception(exc), path, line, col, app=label)
+            )
+            continue
+        if not hasattr(package, "__path__") or (
+            getattr(package, "__file__", None) is None and not isinstance(package.__path__, list)
+        ):
+            result.unmigrated_apps.add(label)
+            continue
+        result.migrated_apps.add(label)
+        names = sorted(
+            name
+            for _, name, is_pkg in pkgutil.iter_modules(package.__path__)
+            if not is_pkg and name[0] not in "_~"
+        )
+        pkg_dir = list(package.__path__)[0]
+        for name in names:
+            key = (label, name)
+            dotted = f"{module_name}.{name}"
+            path = os.path.join(pkg_dir, f"{name}.py")
+            real = os.path.realpath(path)
+            result.paths[key] = path
+            try:
+                if real in overrides:
+                    module = exec_module_from_text(dotted, path, overrides[real])
+                elif dotted in fresh and dotted in sys.modules:
+                    module = importlib.reload(sys.modules[dotted])
+                else:
+                    module = importlib.import_module(dotted)
+            except SyntaxError as exc:
+                result.problems[key] = LoadProblem(
+                    "syntax",
+                    f"{exc.msg} (line {exc.lineno}); the migration cannot be imported, so its "
+                    "SQL cannot be rendered and migrations that depend on it are not checked "
+                    "against the database state.",
+                    path=path,
+                    line=exc.lineno,
+                    col=(exc.offset - 1) if exc.offset else None,
+                    app=label,
+                    migration=name,
+                )
+                continue
+            except UnicodeDecodeError as exc:
+                result.problems[key] = LoadProblem(
+                    "decode",
+                    f"The file is not valid UTF-8 ({exc.reason} at byte {exc.start}); save it "
+                    "as UTF-8 or declare its encoding.",
+                    path=path,
+                    app=label,
+                    migration=name,
+                )
+                continue
+            except BaseException as exc:  # user code: anything can happen
+                if isinstance(exc, KeyboardInterrupt):
+                    raise
+                epath, line, col = locate_exception(exc, Path(pkg_dir))
+                result.problems[key] = LoadProblem(
+                    "import",
+                    f"Importing the migration raised {describe_exception(exc)}; fix it so "
+                    "Django can load the migration (Django's own `migrate` would fail too).",
+                    path=epath or path,
+                    line=line,
+                    col=col,
+                    app=label,
+                    migration=name,
+                )
+                continue
+            migration_class = getattr(module, "Migration", None)
+            if migration_class is None:
+                result.problems[key] = LoadProblem(
+                    "import",
+                    "The module has no `Migration` class, so Django cannot load it as a "
+                    "migration; define `class Migration(migrations.Migration)` or move the "
+                    "file out of the migrations package.",
+                    path=path,
+                    line=1,
+                    app=label,
+                    migration=name,
+                )
+                continue
+            try:
+                result.migrations[key] = migration_class(name, label)
+            except Exception as exc:
+                result.problems[key] = LoadProblem(
+                    "import",
+                    f"Instantiating the Migration class raised {describe_exception(exc)}.",
+                    path=path,
+                    app=label,
+                    migration=name,
+                )
+    return result
+
+
+def build_loader(
+    disk: DiskMigrations, *, replace_migrations: bool = True, connection: Any = None
+) -> Any:
+    """A Django ``MigrationLoader`` over ``disk`` that drops (and records) broken migrations.
+
+    Migrations whose dependencies are missing or that sit in a cycle are removed one by one with
+    a ``LoadProblem`` in ``disk.problems``; so are their descendants (they cannot be placed).
+    """
+    from django.db.migrations.exceptions import CircularDependencyError, NodeNotFoundError
+    from django.db.migrations.loader import MigrationLoader
+
+    class _Loader(MigrationLoader):
+        def load_disk(self) -> None:
+            self.disk_migrations = dict(disk.migrations)
+            self.unmigrated_apps = set(disk.unmigrated_apps)
+            self.migrated_apps = set(disk.migrated_apps)
+
+    for _ in range(len(disk.migrations) + 1):
+        _drop_unresolvable(disk)
+        loader = _Loader(None, load=False, replace_migrations=replace_migrations)
+        if connection is not None:
+            loader.connection = connection
+        try:
+            loader.build_graph()
+            return loader
+        except NodeNotFoundError as exc:
+            origin = getattr(exc, "origin", None)
+            if origin not in disk.migrations:
+                raise
+            _record(
+                disk,
+                origin,
+                "dependency",
+                f"Depends on {exc.node[0]}.{exc.node[1]}, which does not exist (or could not "
+                "be loaded); restore that migration or fix the dependency, or Django's "
+                "`migrate` fails too.",
+            )
+        except CircularDependencyError:
+            for key in _cycle_members(disk.migrations):
+                _record(
+                    disk,
+                    key,
+                    "cycle",
+                    "This migration is part of a circular dependency; Django cannot order it. "
+                    "Remove one of the dependencies in the cycle.",
+                )
+    raise RuntimeError("could not build the migration graph")
+
+
+def _record(disk: DiskMigrations, key: tuple[str, str], kind: str, message: str) -> None:
+    disk.migrations.pop(key, None)
+    disk.problems[key] = LoadProblem(
+        kind, message, path=disk.paths.get(key), app=key[0], migration=key[1]
+    )
+
+
+def _drop_unresolvable(disk: DiskMigrations) -> None:
+    """Record migrations whose dependencies point at a broken or absent app or migration."""
+    from django.conf import settings
+
+    changed = True
+    while changed:
+        changed = False
+        for key, migration in list(disk.migrations.items()):
+            for dep in migration.dependencies:
+                app = dep[0]
+                if app == "__setting__":
+                    app = getattr(settings, dep[1]).split(".")[0]
+                name = dep[1]
+                if (app, name) in disk.problems and (app, name) not in disk.migrations:
+                    _record(
+                        disk,
+                        key,
+                        "dependency",
+                        f"Depends on {app}.{name}, which could not be loaded "
+                        f"({disk.problems[(app, name)].kind} problem there); it is checked "
+                        "again once that migration loads.",
+                    )
+                    changed = True
+                    break
+                if name in ("__first__", "__latest__") and app not in disk.migrated_apps:
+                    if app in disk.unmigrated_apps:
+                        msg = f"Depends on app {app!r}, which has no migrations."
+                    else:
+                        msg = f"Depends on app {app!r}, which is not in INSTALLED_APPS."
+                    _record(disk, key, "dependency", msg + " Fix the dependency.")
+                    changed = True
+                    break
+
+
+def _cycle_members(migrations: dict[tuple[str, str], Any]) -> set[tuple[str, str]]:
+    """Nodes that sit on a dependency cycle (Tarjan's strongly connected components)."""
+    edges: dict[tuple[str, str], list[tuple[str, str]]] = {
+        key: [tuple(d) for d in m.dependencies if tuple(d) in migrations]  # type: ignore[misc]
+        for key, m in migrations.items()
+    }
+    for key, m in migrations.items():
+        for later in getattr(m, "run_before", []):
+            if tuple(later) in edges:
+                edges[tuple(later)].append(key)  # type: ignore[index]
+    index: dict[tuple[str, str], int] = {}
+    low: dict[tuple[str, str], int] = {}
+    stack: list[tuple[str, str]] = []
+    on_stack: set[tuple[str, str]] = set()
+    members: set[tuple[str, str]] = set()
+    counter = 0
+
+    def visit(v: tuple[str, str]) -> None:
+        nonlocal counter
+        work = [(v, iter(edges[v]))]
+        index[v] = low[v] = counter
+        counter += 1
+        stack.append(v)
+        on_stack.add(v)
+        while work:
+            node, it = work[-1]
+            for w in it:
+                if w not in index:
+                    index[w] = low[w] = counter
+                    counter += 1
+                    stack.append(w)
+                    on_stack.add(w)
+                    work.append((w, iter(edges[w])))
+                    break
+                if w in on_stack:
+                    low[node] = min(low[node], index[w])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        w = stack.pop()
+                        on_stack.discard(w)
+                        component.append(w)
+                        if w == node:
+                            break
+                    if len(component) > 1 or node in edges[node]:
+                        members.update(component)
+
+    for v in edges:
+        if v not in index:
+            visit(v)
+    return members

@@ -1,0 +1,240 @@
+"""Render SQL without a database: an offline connection and schema editor.
+
+Django's schema editor is built to talk to a live database. Offline we:
+- use a private connection wrapper per alias that never connects (``OfflineError`` instead),
+  with the server version fixed so version-dependent features need no round trip;
+- block every connection while rendering, so user code run by Django (a field default that
+  queries the ORM, say) cannot open one — it gets a placeholder instead, and nothing can write;
+- answer the introspection the schema editor does (constraint names, sequences, collations)
+  from the project state before the operation (``catalog``), naming things as Django does;
+- collect statements per operation instead of per migration (deferred SQL flushed each time).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from . import catalog
+
+DEFAULT_SERVER_VERSIONS: dict[str, tuple[int, ...]] = {
+    "postgresql": (15, 0),
+    "mysql": (8, 0, 36),
+    "oracle": (19,),
+}
+
+
+class OfflineError(RuntimeError):
+    """Something tried to reach the database while rendering SQL offline."""
+
+    def __init__(self, what: str = "open a database connection") -> None:
+        super().__init__(
+            f"tried to {what} while rendering SQL offline; django-migration-lsp never "
+            "connects while rendering migrations"
+        )
+
+
+class Placeholder:
+    """A value that only exists at migrate time (e.g. a default computed by a DB query)."""
+
+    def __init__(self, field: Any, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+
+    def sql(self) -> str:
+        return "<default computed at migrate time>"
+
+
+def _refuse(*_args: Any, **_kwargs: Any) -> Any:
+    raise OfflineError()
+
+
+@contextlib.contextmanager
+def connections_blocked() -> Iterator[None]:
+    """Make every Django connection refuse to connect for the duration of the block."""
+    from django.db import connections
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is not None and not conn.in_atomic_block:
+            conn.close()
+    saved = BaseDatabaseWrapper.ensure_connection
+    BaseDatabaseWrapper.ensure_connection = _refuse  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        BaseDatabaseWrapper.ensure_connection = saved  # type: ignore[method-assign]
+
+
+def vendor_of(alias: str) -> str:
+    """The vendor of a configured alias, from its ENGINE path, without importing the backend."""
+    from django.conf import settings
+
+    engine = settings.DATABASES[alias].get("ENGINE", "")
+    for vendor in ("postgresql", "postgis", "sqlite", "spatialite", "mysql", "oracle"):
+        if vendor in engine:
+            return {"postgis": "postgresql", "spatialite": "sqlite"}.get(vendor, vendor)
+    return engine.rsplit(".", 1)[-1] or "unknown"
+
+
+def offline_connection(alias: str, server_version: tuple[int, ...] | None = None) -> Any:
+    """A fresh, never-connecting wrapper of the backend configured for ``alias``.
+
+    Raises whatever importing the backend raises (e.g. ``ImproperlyConfigured`` when psycopg
+    is not installed); the caller reports it.
+    """
+    from django.db import connections
+
+    real = connections[alias]  # imports the backend
+    wrapper = type(real)(dict(real.settings_dict), alias)
+    wrapper.ensure_connection = _refuse  # instance level: this one never connects
+    wrapper.get_new_connection = _refuse
+    version = server_version or DEFAULT_SERVER_VERSIONS.get(wrapper.vendor)
+    if version is not None:
+        wrapper.get_database_version = lambda: version
+        if wrapper.vendor == "postgresql":
+            major = version[0]
+            minor = version[1] if len(version) > 1 else 0
+            wrapper.__dict__["pg_version"] = major * 10000 + minor
+        elif wrapper.vendor == "mysql":
+            wrapper.__dict__["mysql_server_data"] = {
+                "version": ".".join(map(str, version)),
+                "sql_mode": "STRICT_TRANS_TABLES",
+                "default_isolation_level": "repeatable read",
+                "has_zoneinfo_database": True,
+                "lower_case_table_names": 0,
+            }
+            wrapper.__dict__["mysql_server_info"] = ".".join(map(str, version))
+            wrapper.__dict__["mysql_version"] = version
+            wrapper.__dict__["mysql_is_mariadb"] = False
+            wrapper.__dict__["sql_mode"] = {"STRICT_TRANS_TABLES"}
+    if wrapper.vendor == "sqlite":
+        wrapper.disable_constraint_checking = lambda: True
+        wrapper.enable_constraint_checking = lambda: None
+    return wrapper
+
+
+def schema_editor(connection: Any) -> Any:
+    """A collecting schema editor of ``connection``'s backend, patched to work offline."""
+    base = connection.SchemaEditorClass
+    cls = _OFFLINE_CLASSES.get(base)
+    if cls is None:
+        cls = type(f"Offline{base.__name__}", (OfflineSchemaEditorMixin, base), {})
+        _OFFLINE_CLASSES[base] = cls
+    editor = cls(connection, collect_sql=True, atomic=False)
+    editor.deferred_sql = []
+    return editor
+
+
+_OFFLINE_CLASSES: dict[type, type] = {}
+
+
+class OfflineSchemaEditorMixin:
+    """Overrides of the schema editor methods that would otherwise need a live database."""
+
+    connection: Any
+    collected_sql: list[str]
+    deferred_sql: list[Any]
+    #: set by the renderer before each operation: resolves a db_table to the model as the
+    #: database had it before the operation (or None).
+    table_model: Callable[[str], Any] | None = None
+    notes: list[str]
+
+    def begin_operation(self, table_model: Callable[[str], Any]) -> None:
+        self.collected_sql = []
+        self.deferred_sql = []
+        self.notes = []
+        self.table_model = table_model
+
+    def end_operation(self) -> list[str]:
+        for sql in self.deferred_sql:
+            self.execute(sql, None)
+        self.deferred_sql = []
+        statements, self.collected_sql = self.collected_sql, []
+        return statements
+
+    # -- values ------------------------------------------------------------------------------
+    def effective_default(self, field: Any) -> Any:
+        try:
+            return super().effective_default(field)  # type: ignore[misc]
+        except OfflineError:
+            note = (
+                f"The default of {field.model._meta.label}.{field.name} is computed by "
+                "querying the database at migrate time; shown as a placeholder."
+            )
+            if note not in self.notes:
+                self.notes.append(note)
+            return Placeholder(field, note)
+
+    def quote_value(self, value: Any) -> str:
+        if isinstance(value, Placeholder):
+            return value.sql()
+        if self.connection.vendor == "postgresql":
+            return _pg_quote(value)
+        return super().quote_value(value)  # type: ignore[misc]
+
+    def execute(self, sql: Any, params: Any = ()) -> None:
+        # Django's collect_sql path: merge parameters client-side, ``%%`` becomes ``%``.
+        sql = str(sql) if params is None else str(sql) % tuple(map(self.quote_value, params))
+        ending = "" if sql.rstrip().endswith(";") else ";"
+        self.collected_sql.append(sql + ending)
+
+    # -- introspection answered from the state -----------------------------------------------
+    def _constraint_names(
+        self,
+        model: Any,
+        column_names: list[str] | None = None,
+        unique: bool | None = None,
+        primary_key: bool | None = None,
+        index: bool | None = None,
+        foreign_key: bool | None = None,
+        check: bool | None = None,
+        type_: str | None = None,
+        exclude: set[str] | None = None,
+    ) -> list[str]:
+        before = self.table_model(model._meta.db_table) if self.table_model else None
+        constraints = catalog.constraints_for_model(before or model, self)
+        result = []
+        for name, info in constraints.items():
+            if column_names is not None and list(column_names) != info["columns"]:
+                continue
+            if unique is not None and info["unique"] != unique:
+                continue
+            if primary_key is not None and info["primary_key"] != primary_key:
+                continue
+            if index is not None and info["index"] != index:
+                continue
+            if check is not None and info["check"] != check:
+                continue
+            if foreign_key is not None and not info["foreign_key"]:
+                continue
+            if type_ is not None and info["type"] != type_:
+                continue
+            if not exclude or name not in exclude:
+                result.append(name)
+        return result
+
+    def _get_sequence_name(self, table: str, column: str) -> str:
+        return catalog.pg_object_name(table, column, "seq")
+
+    def _is_collation_deterministic(self, collation_name: str) -> bool:
+        return True
+
+    def _is_referenced_by_fk_constraint(self, *args: Any, **kwargs: Any) -> bool:
+        return False
+
+
+def _pg_quote(value: Any) -> str:
+    """Quote a value as psycopg would, without a connection."""
+    try:
+        from psycopg import sql as pg_sql  # type: ignore[import-not-found]
+
+        return pg_sql.quote(value)
+    except ImportError:
+        import psycopg2.extensions  # type: ignore[import-not-found,import-untyped]
+
+        adapted = psycopg2.extensions.adapt(value)
+        if hasattr(adapted, "encoding"):
+            adapted.encoding = "utf8"
+        return adapted.getquoted().decode()

@@ -1,0 +1,372 @@
+"""Walk the migration graph carrying the project state; render each operation's SQL offline.
+
+Django's own path (``Migration.apply(..., collect_sql=True)``, used by ``sqlmigrate``) keeps a
+fully rendered model registry and re-renders every related model after every operation; that
+is where its time goes. Here the running state is never rendered. For each operation we render
+only the models it touches, what they point at, and (for operations that rewrite references:
+renames, alters, deletes) the models pointing at them — once before and once after the
+operation — and run the operation's ``database_forwards`` against an offline schema editor.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models, router
+from django.db.migrations import operations as ops
+from django.db.migrations.operations.base import Operation
+from django.db.migrations.operations.fields import FieldOperation
+from django.db.migrations.operations.models import ModelOperation
+from django.db.migrations.state import ModelState, ProjectState
+from django.db.migrations.utils import resolve_relation
+
+from ..findings import RenderedOperation
+from ..sqltext import split_sql
+from . import facts as facts_mod
+from .loading import describe_exception
+from .offline import OfflineError, connections_blocked, offline_connection, schema_editor
+
+Key = tuple[str, str]
+
+#: Operations whose SQL depends on the models that point at the operated model.
+NEEDS_REVERSE = (
+    ops.RenameModel,
+    ops.AlterModelTable,
+    ops.AlterField,
+    ops.RenameField,
+    ops.DeleteModel,
+    ops.RemoveField,
+)
+
+CHECKPOINT_EVERY = 50
+
+
+@dataclass
+class RenderedMigration:
+    """SQL and facts for every operation of one migration."""
+
+    key: Key
+    atomic: bool
+    operations: list[RenderedOperation] = field(default_factory=list)
+    error: str | None = None
+    seconds: float = 0.0
+
+
+def runsql_statements(sqls: Any, quote: Callable[[Any], str] | None = None) -> list[str]:
+    """The statements a RunSQL ``sql``/``reverse_sql`` argument executes."""
+    if sqls is None or sqls == ops.RunSQL.noop:
+        return []
+    if isinstance(sqls, (list, tuple)):
+        statements = []
+        for item in sqls:
+            if isinstance(item, (list, tuple)) and len(item) == 2:
+                sql, params = item
+                if params:
+                    q = quote or repr
+                    if isinstance(params, dict):
+                        sql = sql % {k: q(v) for k, v in params.items()}
+                    else:
+                        sql = sql % tuple(q(p) for p in params)
+                statements.append(str(sql).strip())
+            else:
+                statements.append(str(item).strip())
+        return [s for s in statements if s]
+    return split_sql(str(sqls))
+
+
+class Renderer:
+    """Renders migrations for one database alias, offline. One per Django context."""
+
+    def __init__(self, alias: str, real_apps: Iterable[str] = ()) -> None:
+        self.alias = alias
+        self.backend_error: str | None = None
+        try:
+            self.connection: Any = offline_connection(alias)
+        except Exception as exc:  # backend not importable (driver missing, unknown ENGINE)
+            self.connection = None
+            self.backend_error = (
+                f"the database backend of alias {alias!r} could not be loaded "
+                f"({describe_exception(exc)}), so no SQL can be rendered; the operations are "
+                "checked from what they do instead (install the driver to see the SQL)"
+            )
+        self.editor = schema_editor(self.connection) if self.connection is not None else None
+        self.real_models: dict[Key, ModelState] = self._real_model_states(real_apps)
+
+    @property
+    def vendor(self) -> str | None:
+        return self.connection.vendor if self.connection is not None else None
+
+    @staticmethod
+    def _real_model_states(real_apps: Iterable[str]) -> dict[Key, ModelState]:
+        from django.apps import apps
+
+        states: dict[Key, ModelState] = {}
+        for label in real_apps:
+            try:
+                config = apps.get_app_config(label)
+            except LookupError:
+                continue
+            for model in config.get_models():
+                states[(label, model._meta.model_name)] = ModelState.from_model(model)
+        return states
+
+    def initial_state(self) -> ProjectState:
+        """An empty project state (unmigrated apps' models are added per operation)."""
+        # Never touch ``state.relations``: once built, Django's state operations keep it current
+        # by re-inserting altered fields, which reorders columns in SQLite table rebuilds.
+        return ProjectState(real_apps=set())
+
+    def atomic(self, migration: Any) -> bool:
+        can_rollback = (
+            self.connection.features.can_rollback_ddl if self.connection is not None else True
+        )
+        return bool(migration.atomic and can_rollback)
+
+    # -- walking ---------------------------------------------------------------------------
+    def render_migration(self, migration: Any, state: ProjectState) -> RenderedMigration:
+        """Render ``migration`` from ``state`` (the state before it), advancing ``state``."""
+        started = time.perf_counter()
+        result = RenderedMigration((migration.app_label, migration.name), self.atomic(migration))
+        for index, op in enumerate(migration.operations):
+            rendered = self.render_operation(op, migration.app_label, state, index)
+            result.operations.append(rendered)
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def advance(self, migration: Any, state: ProjectState) -> None:
+        """Apply ``migration`` to ``state`` without rendering anything."""
+        for op in migration.operations:
+            op.state_forwards(migration.app_label, state)
+
+    # -- one operation ---------------------------------------------------------------------
+    def render_operation(
+        self,
+        op: Any,
+        app_label: str,
+        state: ProjectState,
+        index: int,
+        sub_index: int | None = None,
+    ) -> RenderedOperation:
+        """SQL + facts of one operation; applies its state change to ``state``."""
+        kind = type(op).__name__
+        try:
+            description = str(op.describe())
+        except Exception:
+            description = kind
+        rendered = RenderedOperation(index, kind, description, sub_index=sub_index)
+
+        if isinstance(op, ops.RunPython):
+            rendered.sql_origin = "python"
+            rendered.facts = facts_mod.runpython_facts(op)
+            self._state_forwards(op, app_label, state, rendered)
+            return rendered
+        if isinstance(op, ops.RunSQL):
+            rendered.sql_origin = "runsql"
+            quote = self.editor.quote_value if self.editor is not None else None
+            if router.allow_migrate(self.alias, app_label, **(op.hints or {})):
+                rendered.statements = runsql_statements(op.sql, quote)
+            rendered.facts = {
+                "runsql": {
+                    "reversible": op.reversible,
+                    "reverse_statements": runsql_statements(op.reverse_sql, quote)
+                    if op.reversible
+                    else [],
+                }
+            }
+            self._state_forwards(op, app_label, state, rendered)
+            return rendered
+        if isinstance(op, ops.SeparateDatabaseAndState):
+            db_state = ProjectState(
+                models={k: v.clone() for k, v in state.models.items()}, real_apps=set()
+            )
+            for sub, db_op in enumerate(op.database_operations):
+                child = self.render_operation(db_op, app_label, db_state, index, sub)
+                rendered.sub_operations.append(child)
+                rendered.statements.extend(child.statements)
+                rendered.notes.extend(child.notes)
+            self._state_forwards(op, app_label, state, rendered)
+            return rendered
+        self._render_schema_operation(op, app_label, state, rendered)
+        return rendered
+
+    def _state_forwards(
+        self, op: Any, app_label: str, state: ProjectState, rendered: RenderedOperation
+    ) -> None:
+        try:
+            op.state_forwards(app_label, state)
+        except Exception as exc:
+            rendered.error = (
+                f"applying the operation to the project state raised {describe_exception(exc)}; "
+                "later migrations of this project may be rendered from a wrong state"
+            )
+
+    def _render_schema_operation(
+        self, op: Any, app_label: str, state: ProjectState, rendered: RenderedOperation
+    ) -> None:
+        seeds = self._seeds(op, app_label, state)
+        reverse = isinstance(op, NEEDS_REVERSE)
+        before_keys = self._closure(state, seeds, reverse) if seeds is not None else None
+        before_models = self._snapshot(state, before_keys)
+        self._state_forwards(op, app_label, state, rendered)
+        if rendered.error:
+            return
+        if seeds is not None:
+            after_seeds = seeds | self._seeds(op, app_label, state, after=True)  # type: ignore[operator]
+            after_keys = self._closure(state, after_seeds, reverse)
+        else:
+            after_keys = None
+        after_models = self._snapshot(state, after_keys, clone=False)
+        from_state = ProjectState(models=before_models, real_apps=set())
+        to_state = ProjectState(models=after_models, real_apps=set())
+
+        if self.editor is not None:
+            by_table: dict[str, Any] = {}
+
+            def table_model(table: str) -> Any:
+                if not by_table:
+                    for model in from_state.apps.get_models(include_auto_created=True):
+                        by_table.setdefault(model._meta.db_table, model)
+                return by_table.get(table)
+
+            self.editor.begin_operation(table_model)
+            try:
+                with connections_blocked():
+                    op.database_forwards(app_label, self.editor, from_state, to_state)
+                    rendered.statements = self.editor.end_operation()
+            except OfflineError as exc:
+                rendered.error = (
+                    f"{rendered.description}: this operation queries the database while it "
+                    f"runs ({exc}); its SQL cannot be known offline"
+                )
+            except Exception as exc:
+                rendered.error = (
+                    f"rendering the SQL of {rendered.description!r} raised "
+                    f"{describe_exception(exc)}"
+                )
+            finally:
+                rendered.notes.extend(self.editor.notes)
+                self.editor.collected_sql = []
+                self.editor.deferred_sql = []
+        try:
+            with connections_blocked():
+                rendered.facts = facts_mod.operation_facts(
+                    op, app_label, from_state, to_state, self.connection, self.alias
+                )
+        except Exception:
+            rendered.facts = {}
+        if self.vendor == "sqlite" and any('"new__' in s for s in rendered.statements):
+            rendered.facts["table_remade"] = True
+
+    # -- choosing what to render -------------------------------------------------------------
+    def _seeds(
+        self, op: Any, app_label: str, state: ProjectState, after: bool = False
+    ) -> set[Key] | None:
+        """Models an operation works on; None when unknown (render everything)."""
+        keys: set[Key] = set()
+        if isinstance(op, ops.RenameModel):
+            keys = {(app_label, op.old_name_lower), (app_label, op.new_name_lower)}
+        elif isinstance(op, ModelOperation):
+            keys = {(app_label, op.name_lower)}
+            if isinstance(op, ops.CreateModel) and after:
+                keys |= self._refs(state.models.get((app_label, op.name_lower)), app_label)
+        elif isinstance(op, FieldOperation):
+            keys = {(app_label, op.model_name_lower)}
+            field_obj = getattr(op, "field", None)
+            if field_obj is not None and field_obj.remote_field is not None:
+                keys |= self._field_refs(field_obj, app_label, op.model_name_lower)
+        elif hasattr(op, "model_name_lower"):  # index/constraint operations
+            keys = {(app_label, op.model_name_lower)}
+        elif type(op).references_model is Operation.references_model:
+            return None
+        else:
+            every = set(state.models) | set(self.real_models)
+            keys = {k for k in every if op.references_model(k[1], k[0])}
+        return keys
+
+    @staticmethod
+    def _field_refs(field_obj: Any, app_label: str, model_name: str) -> set[Key]:
+        refs: set[Key] = set()
+        remote = field_obj.remote_field
+        for target in (getattr(remote, "model", None), getattr(remote, "through", None)):
+            if target is None:
+                continue
+            try:
+                refs.add(resolve_relation(target, app_label, model_name))
+            except (TypeError, ValueError, AttributeError):
+                continue
+        return refs
+
+    def _refs(self, model_state: ModelState | None, app_label: str) -> set[Key]:
+        """Models a model state points at: relation targets, through models, bases."""
+        if model_state is None:
+            return set()
+        refs: set[Key] = set()
+        for f in model_state.fields.values():
+            if f.remote_field is not None:
+                refs |= self._field_refs(f, model_state.app_label, model_state.name_lower)
+        for base in model_state.bases:
+            if isinstance(base, str):
+                try:
+                    refs.add(resolve_relation(base, model_state.app_label))
+                except (TypeError, ValueError):
+                    continue
+            elif (
+                isinstance(base, type)
+                and issubclass(base, models.Model)
+                and base is not models.Model
+                and not base._meta.abstract
+            ):
+                refs.add((base._meta.app_label, base._meta.model_name))
+        return refs
+
+    def _closure(self, state: ProjectState, seeds: set[Key], reverse: bool) -> set[Key]:
+        todo = list(seeds)
+        if reverse:
+            todo.extend(self._pointing_at(state, seeds))
+        result: set[Key] = set()
+        while todo:
+            key = todo.pop()
+            if key in result:
+                continue
+            model_state = state.models.get(key) or self.real_models.get(key)
+            if model_state is None:
+                continue
+            result.add(key)
+            todo.extend(self._refs(model_state, key[0]) - result)
+        return result
+
+    def _pointing_at(self, state: ProjectState, targets: set[Key]) -> set[Key]:
+        """Models with a relation to one of ``targets`` (the reverse relations)."""
+        found: set[Key] = set()
+        names = {name for _, name in targets}
+        for key, model_state in state.models.items():
+            for f in model_state.fields.values():
+                remote = f.remote_field
+                if remote is None:
+                    continue
+                target = remote.model
+                # cheap pre-filter on the model name before resolving the reference
+                if isinstance(target, str) and target.rsplit(".", 1)[-1].lower() not in names:
+                    if target != "self":
+                        continue
+                if self._field_refs(f, key[0], key[1]) & targets:
+                    found.add(key)
+                    break
+        return found
+
+    def _snapshot(
+        self, state: ProjectState, keys: set[Key] | None, clone: bool = True
+    ) -> dict[Key, ModelState]:
+        if keys is None:
+            keys = set(state.models) | set(self.real_models)
+        out: dict[Key, ModelState] = {}
+        for key in keys:
+            model_state = state.models.get(key)
+            if model_state is not None:
+                out[key] = model_state.clone() if clone else model_state
+            elif key in self.real_models:
+                out[key] = self.real_models[key]
+        return out
