@@ -30,7 +30,7 @@ from .worker.loading import (
     setup_django,
 )
 from .worker.offline import vendor_of
-from .worker.render import RenderedMigration, Renderer
+from .worker.render import RenderedMigration, Renderer, full_plan
 
 Key = tuple[str, str]
 ProgressCallback = Callable[[int, int, MigrationResult], None]
@@ -63,19 +63,6 @@ class LintRun:
     project: ProjectInfo
     results: list[MigrationResult] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-
-
-def full_plan(graph: Any, exclude: set[Key] = frozenset()) -> list[Key]:  # type: ignore[assignment]
-    """Every node in an order that applies each migration after its dependencies."""
-    seen: set[Key] = set()
-    plan: list[Key] = []
-    for leaf in sorted(graph.leaf_nodes()):
-        for key in graph.forwards_plan(leaf):
-            if key not in seen:
-                seen.add(key)
-                if key not in exclude:
-                    plan.append(key)
-    return plan
 
 
 def git_changed_paths(root: Path, rev: str) -> set[str]:

@@ -46,8 +46,14 @@ def _info(
     }
 
 
-def constraints_for_model(model: Any, editor: Any) -> dict[str, dict[str, Any]]:
-    """Every constraint/index of ``model``'s table as introspection would report it."""
+def constraints_for_model(
+    model: Any, editor: Any, model_state: Any = None
+) -> dict[str, dict[str, Any]]:
+    """Every constraint/index of ``model``'s table as introspection would report it.
+
+    ``model_state`` supplies what rendered models no longer carry (``index_together`` is gone
+    from ``Meta`` since Django 5.1 but still in migration states).
+    """
     conn = editor.connection
     vendor = conn.vendor
     meta = model._meta
@@ -112,7 +118,10 @@ def constraints_for_model(model: Any, editor: Any) -> dict[str, dict[str, Any]]:
         out[str(editor._unique_constraint_name(table, columns, quote=False))] = _info(
             columns, unique=True, index=vendor != "postgresql"
         )
-    for fields in getattr(meta, "index_together", ()) or ():
+    index_together = getattr(meta, "index_together", None) or (
+        model_state.options.get("index_together", ()) if model_state is not None else ()
+    )
+    for fields in index_together or ():
         columns = [meta.get_field(f).column for f in fields]
         out[name(columns, "_idx")] = _info(columns, index=True, type_=index_type)
     for idx in meta.indexes:

@@ -321,6 +321,28 @@ def build_loader(
             self.disk_migrations = dict(disk.migrations)
             self.unmigrated_apps = set(disk.unmigrated_apps)
             self.migrated_apps = set(disk.migrated_apps)
+            self._first_last: dict[tuple[str, str], Any] = {}
+            # run_before within one app changes its roots while external deps are added
+            self._unstable_apps = {
+                key[0]
+                for key, m in disk.migrations.items()
+                for later in getattr(m, "run_before", ())
+                if later[0] == key[0]
+            }
+
+        def check_key(self, key: tuple[str, str], current_app: str) -> Any:
+            # Django resolves every ``__first__`` (e.g. each swappable_dependency) with a scan
+            # of the whole graph: quadratic on large projects. While external dependencies
+            # are added, an app's root and leaf nodes cannot change, so remember them.
+            if (
+                key[1] not in ("__first__", "__latest__")
+                or key[0] == current_app
+                or key[0] in self._unstable_apps
+            ):
+                return super().check_key(key, current_app)
+            if key not in self._first_last:
+                self._first_last[key] = super().check_key(key, current_app)
+            return self._first_last[key]
 
     for _ in range(len(disk.migrations) + 1):
         _drop_unresolvable(disk)

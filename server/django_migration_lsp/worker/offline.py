@@ -138,21 +138,40 @@ class OfflineSchemaEditorMixin:
     deferred_sql: list[Any]
     #: set by the renderer before each operation: resolves a db_table to the model as the
     #: database had it before the operation (or None).
-    table_model: Callable[[str], Any] | None = None
+    table_model: Callable[[str], tuple[Any, Any]] | None = None
     notes: list[str]
+
+    def begin_migration(self) -> None:
+        """Start a migration: deferred SQL is kept across its operations, as Django does."""
+        self.collected_sql = []
+        self.deferred_sql = []
+        self.deferred_origin: dict[int, Any] = {}
+        self.notes = []
 
     def begin_operation(self, table_model: Callable[[str], Any]) -> None:
         self.collected_sql = []
-        self.deferred_sql = []
         self.notes = []
         self.table_model = table_model
 
-    def end_operation(self) -> list[str]:
+    def end_operation(self, owner: Any) -> list[str]:
+        """Statements the operation ran; its deferred statements are remembered for ``owner``."""
         for sql in self.deferred_sql:
-            self.execute(sql, None)
-        self.deferred_sql = []
+            self.deferred_origin.setdefault(id(sql), owner)
         statements, self.collected_sql = self.collected_sql, []
         return statements
+
+    def end_migration(self) -> list[tuple[Any, str]]:
+        """Run what is still deferred (as Django does at the end); (owner, statement) pairs."""
+        out: list[tuple[Any, str]] = []
+        for sql in self.deferred_sql:
+            owner = self.deferred_origin.get(id(sql))
+            self.collected_sql = []
+            self.execute(sql, None)
+            out.extend((owner, statement) for statement in self.collected_sql)
+        self.collected_sql = []
+        self.deferred_sql = []
+        self.deferred_origin = {}
+        return out
 
     # -- values ------------------------------------------------------------------------------
     def effective_default(self, field: Any) -> Any:
@@ -193,8 +212,10 @@ class OfflineSchemaEditorMixin:
         type_: str | None = None,
         exclude: set[str] | None = None,
     ) -> list[str]:
-        before = self.table_model(model._meta.db_table) if self.table_model else None
-        constraints = catalog.constraints_for_model(before or model, self)
+        before, before_state = (
+            self.table_model(model._meta.db_table) if self.table_model else (None, None)
+        )
+        constraints = catalog.constraints_for_model(before or model, self, before_state)
         result = []
         for name, info in constraints.items():
             if column_names is not None and list(column_names) != info["columns"]:

@@ -44,6 +44,19 @@ NEEDS_REVERSE = (
 CHECKPOINT_EVERY = 50
 
 
+def full_plan(graph: Any, exclude: set[Key] = frozenset()) -> list[Key]:
+    """Every node in an order that applies each migration after its dependencies."""
+    seen: set[Key] = set()
+    plan: list[Key] = []
+    for leaf in sorted(graph.leaf_nodes()):
+        for key in graph.forwards_plan(leaf):
+            if key not in seen:
+                seen.add(key)
+                if key not in exclude:
+                    plan.append(key)
+    return plan
+
+
 @dataclass
 class RenderedMigration:
     """SQL and facts for every operation of one migration."""
@@ -94,6 +107,9 @@ class Renderer:
             )
         self.editor = schema_editor(self.connection) if self.connection is not None else None
         self.real_models: dict[Key, ModelState] = self._real_model_states(real_apps)
+        self._reverse: dict[Key, set[Key]] | None = None
+        self._outgoing: dict[Key, set[Key]] = {}
+        self._reverse_state: ProjectState | None = None
 
     @property
     def vendor(self) -> str | None:
@@ -130,9 +146,26 @@ class Renderer:
         """Render ``migration`` from ``state`` (the state before it), advancing ``state``."""
         started = time.perf_counter()
         result = RenderedMigration((migration.app_label, migration.name), self.atomic(migration))
+        if self.editor is not None:
+            self.editor.begin_migration()
         for index, op in enumerate(migration.operations):
             rendered = self.render_operation(op, migration.app_label, state, index)
             result.operations.append(rendered)
+        if self.editor is not None:
+            parents = {id(s): o for o in result.operations for s in o.sub_operations}
+            try:
+                with connections_blocked():
+                    deferred = self.editor.end_migration()
+            except Exception as exc:
+                deferred = []
+                result.error = f"rendering the deferred SQL raised {describe_exception(exc)}"
+            for owner, statement in deferred:
+                if owner is None:
+                    continue
+                owner.statements.append(statement)
+                parent = parents.get(id(owner))
+                if parent is not None:
+                    parent.statements.append(statement)
         result.seconds = time.perf_counter() - started
         return result
 
@@ -167,7 +200,10 @@ class Renderer:
             rendered.sql_origin = "runsql"
             quote = self.editor.quote_value if self.editor is not None else None
             if router.allow_migrate(self.alias, app_label, **(op.hints or {})):
-                rendered.statements = runsql_statements(op.sql, quote)
+                rendered.statements = [
+                    s if s.rstrip().endswith(";") else s + ";"
+                    for s in runsql_statements(op.sql, quote)
+                ]
             rendered.facts = {
                 "runsql": {
                     "reversible": op.reversible,
@@ -195,6 +231,9 @@ class Renderer:
     def _state_forwards(
         self, op: Any, app_label: str, state: ProjectState, rendered: RenderedOperation
     ) -> None:
+        if isinstance(op, (ops.RunSQL, ops.RunPython, ops.SeparateDatabaseAndState)):
+            if getattr(op, "state_operations", None):
+                self._reverse = None
         try:
             op.state_forwards(app_label, state)
         except Exception as exc:
@@ -208,34 +247,36 @@ class Renderer:
     ) -> None:
         seeds = self._seeds(op, app_label, state)
         reverse = isinstance(op, NEEDS_REVERSE)
-        before_keys = self._closure(state, seeds, reverse) if seeds is not None else None
-        before_models = self._snapshot(state, before_keys)
+        before_models = self._subset(state, seeds, reverse, clone=True)
         self._state_forwards(op, app_label, state, rendered)
+        self._relations_changed(op, seeds)
         if rendered.error:
             return
+        after_seeds = None
         if seeds is not None:
-            after_seeds = seeds | self._seeds(op, app_label, state, after=True)  # type: ignore[operator]
-            after_keys = self._closure(state, after_seeds, reverse)
-        else:
-            after_keys = None
-        after_models = self._snapshot(state, after_keys, clone=False)
+            after_seeds = seeds | (self._seeds(op, app_label, state, after=True) or set())
+        after_models = self._subset(state, after_seeds, reverse, clone=False)
         from_state = ProjectState(models=before_models, real_apps=set())
         to_state = ProjectState(models=after_models, real_apps=set())
 
         if self.editor is not None:
             by_table: dict[str, Any] = {}
 
-            def table_model(table: str) -> Any:
+            def table_model(table: str) -> tuple[Any, Any]:
                 if not by_table:
                     for model in from_state.apps.get_models(include_auto_created=True):
-                        by_table.setdefault(model._meta.db_table, model)
-                return by_table.get(table)
+                        key = (model._meta.app_label, model._meta.model_name)
+                        by_table.setdefault(model._meta.db_table, (model, from_state.models.get(key)))
+                return by_table.get(table, (None, None))
 
             self.editor.begin_operation(table_model)
             try:
                 with connections_blocked():
+                    # Render the state before the operation first, as Django's own path has
+                    # it rendered already: field creation order decides SQLite column order.
+                    from_state.apps  # noqa: B018
                     op.database_forwards(app_label, self.editor, from_state, to_state)
-                    rendered.statements = self.editor.end_operation()
+                    rendered.statements = self.editor.end_operation(rendered)
             except OfflineError as exc:
                 rendered.error = (
                     f"{rendered.description}: this operation queries the database while it "
@@ -249,7 +290,6 @@ class Renderer:
             finally:
                 rendered.notes.extend(self.editor.notes)
                 self.editor.collected_sql = []
-                self.editor.deferred_sql = []
         try:
             with connections_blocked():
                 rendered.facts = facts_mod.operation_facts(
@@ -270,13 +310,8 @@ class Renderer:
             keys = {(app_label, op.old_name_lower), (app_label, op.new_name_lower)}
         elif isinstance(op, ModelOperation):
             keys = {(app_label, op.name_lower)}
-            if isinstance(op, ops.CreateModel) and after:
-                keys |= self._refs(state.models.get((app_label, op.name_lower)), app_label)
         elif isinstance(op, FieldOperation):
             keys = {(app_label, op.model_name_lower)}
-            field_obj = getattr(op, "field", None)
-            if field_obj is not None and field_obj.remote_field is not None:
-                keys |= self._field_refs(field_obj, app_label, op.model_name_lower)
         elif hasattr(op, "model_name_lower"):  # index/constraint operations
             keys = {(app_label, op.model_name_lower)}
         elif type(op).references_model is Operation.references_model:
@@ -299,63 +334,149 @@ class Renderer:
                 continue
         return refs
 
-    def _refs(self, model_state: ModelState | None, app_label: str) -> set[Key]:
-        """Models a model state points at: relation targets, through models, bases."""
-        if model_state is None:
-            return set()
-        refs: set[Key] = set()
-        for f in model_state.fields.values():
-            if f.remote_field is not None:
-                refs |= self._field_refs(f, model_state.app_label, model_state.name_lower)
-        for base in model_state.bases:
-            if isinstance(base, str):
-                try:
-                    refs.add(resolve_relation(base, model_state.app_label))
-                except (TypeError, ValueError):
-                    continue
-            elif (
-                isinstance(base, type)
-                and issubclass(base, models.Model)
-                and base is not models.Model
-                and not base._meta.abstract
-            ):
-                refs.add((base._meta.app_label, base._meta.model_name))
-        return refs
-
-    def _closure(self, state: ProjectState, seeds: set[Key], reverse: bool) -> set[Key]:
-        todo = list(seeds)
+    def _subset(
+        self, state: ProjectState, seeds: set[Key] | None, reverse: bool, clone: bool
+    ) -> dict[Key, ModelState]:
+        """The model states an operation needs: its models (and, when ``reverse``, the models
+        pointing at them) in full, the models those point at as stubs (key fields only)."""
+        if seeds is None:
+            return self._snapshot(state, None, clone)
+        full = set(seeds)
         if reverse:
-            todo.extend(self._pointing_at(state, seeds))
-        result: set[Key] = set()
-        while todo:
+            full |= self._pointing_at(state, seeds)
+        todo = list(full)
+        while todo:  # explicit through models are rendered in full too
             key = todo.pop()
-            if key in result:
-                continue
             model_state = state.models.get(key) or self.real_models.get(key)
             if model_state is None:
                 continue
-            result.add(key)
-            todo.extend(self._refs(model_state, key[0]) - result)
-        return result
+            for f in model_state.fields.values():
+                through = getattr(f.remote_field, "through", None) if f.remote_field else None
+                if through is not None:
+                    try:
+                        target = resolve_relation(through, key[0], key[1])
+                    except (TypeError, ValueError, AttributeError):
+                        continue
+                    if target not in full:
+                        full.add(target)
+                        todo.append(target)
+        out = self._snapshot(state, full, clone)
+        needed: dict[Key, set[str]] = {}
+        for key, model_state in list(out.items()):
+            self._note_targets(model_state, key, needed)
+        while True:
+            pending = [k for k in needed if k not in out]
+            if not pending:
+                break
+            for key in pending:
+                model_state = state.models.get(key) or self.real_models.get(key)
+                if model_state is None:
+                    needed.pop(key)
+                    continue
+                stub = self._stub(model_state, needed[key])
+                out[key] = stub
+                self._note_targets(stub, key, needed)
+        return out
+
+    def _note_targets(
+        self, model_state: ModelState, key: Key, needed: dict[Key, set[str]]
+    ) -> None:
+        """Record the models (and fields of them) that ``model_state`` points at."""
+        for f in model_state.fields.values():
+            remote = f.remote_field
+            if remote is None:
+                continue
+            try:
+                target = resolve_relation(remote.model, key[0], key[1])
+            except (TypeError, ValueError, AttributeError):
+                continue
+            fields = needed.setdefault(target, set())
+            field_name = getattr(remote, "field_name", None)
+            if field_name:
+                fields.add(field_name)
+            for name in getattr(f, "to_fields", None) or ():
+                if name:
+                    fields.add(name)
+        for base in model_state.bases:
+            target = self._base_key(base, model_state.app_label)
+            if target is not None:
+                needed.setdefault(target, set())
+
+    @staticmethod
+    def _base_key(base: Any, app_label: str) -> Key | None:
+        if isinstance(base, str):
+            try:
+                return resolve_relation(base, app_label)
+            except (TypeError, ValueError):
+                return None
+        if (
+            isinstance(base, type)
+            and issubclass(base, models.Model)
+            and base is not models.Model
+            and not base._meta.abstract
+        ):
+            return (base._meta.app_label, base._meta.model_name)
+        return None
+
+    @staticmethod
+    def _stub(model_state: ModelState, field_names: set[str]) -> ModelState:
+        """A model state with only its primary key and the fields others point at."""
+        fields = [
+            (name, f)
+            for name, f in model_state.fields.items()
+            if getattr(f, "primary_key", False) or name in field_names
+        ]
+        options = {
+            k: v
+            for k, v in model_state.options.items()
+            if k in ("db_table", "db_tablespace", "managed", "proxy", "swappable", "abstract")
+        }
+        return ModelState(
+            model_state.app_label,
+            model_state.name,
+            fields,
+            options=options,
+            bases=model_state.bases,
+            managers=[],
+        )
 
     def _pointing_at(self, state: ProjectState, targets: set[Key]) -> set[Key]:
-        """Models with a relation to one of ``targets`` (the reverse relations)."""
+        """Models with a relation to one of ``targets`` (kept as an incremental index)."""
+        if self._reverse is None or self._reverse_state is not state:
+            self._reverse = {}
+            self._outgoing = {}
+            self._reverse_state = state
+            for key, model_state in state.models.items():
+                self._index(key, model_state)
         found: set[Key] = set()
-        names = {name for _, name in targets}
-        for key, model_state in state.models.items():
-            for f in model_state.fields.values():
-                remote = f.remote_field
-                if remote is None:
-                    continue
-                target = remote.model
-                # cheap pre-filter on the model name before resolving the reference
-                if isinstance(target, str) and target.rsplit(".", 1)[-1].lower() not in names:
-                    if target != "self":
-                        continue
-                if self._field_refs(f, key[0], key[1]) & targets:
-                    found.add(key)
-                    break
+        for target in targets:
+            found |= self._reverse.get(target, set())
         return found
+
+    def _index(self, key: Key, model_state: ModelState | None) -> None:
+        assert self._reverse is not None
+        for target in self._outgoing.pop(key, set()):
+            self._reverse.get(target, set()).discard(key)
+        if model_state is None:
+            return
+        refs = set()
+        for f in model_state.fields.values():
+            if f.remote_field is not None:
+                refs |= self._field_refs(f, key[0], key[1])
+        self._outgoing[key] = refs
+        for target in refs:
+            self._reverse.setdefault(target, set()).add(key)
+
+    def _relations_changed(self, op: Any, seeds: set[Key] | None) -> None:
+        """Keep the reverse index current after ``op`` changed the running state."""
+        if self._reverse is None:
+            return
+        state = self._reverse_state
+        if seeds is None or isinstance(op, (ops.RenameModel, ops.RenameField)):
+            self._reverse = None  # rebuilt on next use
+            return
+        for key in seeds:
+            self._index(key, state.models.get(key))
 
     def _snapshot(
         self, state: ProjectState, keys: set[Key] | None, clone: bool = True
