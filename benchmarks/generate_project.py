@@ -16,7 +16,7 @@ import random
 import textwrap
 from pathlib import Path
 
-SETTINGS = '''\
+SETTINGS = """\
 import os
 
 BASE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
 {apps}
 ]
+if os.environ.get("SYNTH_WITH_REFERENCE"):  # django-migration-linter, for comparisons
+    INSTALLED_APPS.append("django_migration_linter")
 _url = os.environ.get("SYNTH_DATABASE_URL", "")
 if _url.startswith("postgres"):
     from urllib.parse import urlparse
@@ -41,9 +43,9 @@ if _url.startswith("postgres"):
 else:
     DATABASES = {{"default": {{"ENGINE": "django.db.backends.sqlite3",
                               "NAME": os.path.join(BASE_DIR, "db.sqlite3")}}}}
-'''
+"""
 
-MANAGE = '''\
+MANAGE = """\
 #!/usr/bin/env python
 import os
 import sys
@@ -53,7 +55,7 @@ if __name__ == "__main__":
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)
-'''
+"""
 
 
 class AppState:
@@ -104,13 +106,22 @@ def operation(kind: str, app: AppState, rng: random.Random) -> tuple[str, str]:
     if kind == "add_nullable":
         f = app.fresh("note")
         fields.append(f)
-        return f'        migrations.AddField(model_name="{m}", name="{f}", field=models.TextField(blank=True, null=True)),\n', ""
+        return (
+            f'        migrations.AddField(model_name="{m}", name="{f}", field=models.TextField(blank=True, null=True)),\n',
+            "",
+        )
     if kind == "add_not_null":
         f = app.fresh("count")
         fields.append(f)
-        return f'        migrations.AddField(model_name="{m}", name="{f}", field=models.IntegerField(default=0), preserve_default=False),\n', ""
+        return (
+            f'        migrations.AddField(model_name="{m}", name="{f}", field=models.IntegerField(default=0), preserve_default=False),\n',
+            "",
+        )
     if kind == "alter":
-        return f'        migrations.AlterField(model_name="{m}", name="title", field=models.CharField(max_length={rng.choice([120, 150, 200, 255])})),\n', ""
+        return (
+            f'        migrations.AlterField(model_name="{m}", name="title", field=models.CharField(max_length={rng.choice([120, 150, 200, 255])})),\n',
+            "",
+        )
     if kind == "rename":
         extra = [f for f in fields if f.startswith(("note", "count"))]
         if not extra:
@@ -118,7 +129,10 @@ def operation(kind: str, app: AppState, rng: random.Random) -> tuple[str, str]:
         old = extra[0]
         new = app.fresh("renamed")
         fields[fields.index(old)] = new
-        return f'        migrations.RenameField(model_name="{m}", old_name="{old}", new_name="{new}"),\n', ""
+        return (
+            f'        migrations.RenameField(model_name="{m}", old_name="{old}", new_name="{new}"),\n',
+            "",
+        )
     if kind == "remove":
         extra = [f for f in fields if f.startswith(("note", "count", "renamed"))]
         if not extra:
@@ -127,10 +141,16 @@ def operation(kind: str, app: AppState, rng: random.Random) -> tuple[str, str]:
         return f'        migrations.RemoveField(model_name="{m}", name="{extra[-1]}"),\n', ""
     if kind == "index":
         name = f"{app.label}_{app.fresh('ix')}"[:30]
-        return f'        migrations.AddIndex(model_name="{m}", index=models.Index(fields=["slug", "amount"], name="{name}")),\n', ""
+        return (
+            f'        migrations.AddIndex(model_name="{m}", index=models.Index(fields=["slug", "amount"], name="{name}")),\n',
+            "",
+        )
     if kind == "unique":
         name = f"{app.label}_{app.fresh('uq')}"[:30]
-        return f'        migrations.AddConstraint(model_name="{m}", constraint=models.UniqueConstraint(fields=["slug", "owner"], name="{name}")),\n', ""
+        return (
+            f'        migrations.AddConstraint(model_name="{m}", constraint=models.UniqueConstraint(fields=["slug", "owner"], name="{name}")),\n',
+            "",
+        )
     if kind == "runpython":
         fn = app.fresh("forwards_")
         helper = textwrap.dedent(
@@ -152,8 +172,18 @@ def operation(kind: str, app: AppState, rng: random.Random) -> tuple[str, str]:
     raise ValueError(kind)
 
 
-KINDS = ["add_nullable", "add_not_null", "alter", "rename", "remove", "index", "unique",
-         "runpython", "runsql", "add_nullable"]
+KINDS = [
+    "add_nullable",
+    "add_not_null",
+    "alter",
+    "rename",
+    "remove",
+    "index",
+    "unique",
+    "runpython",
+    "runsql",
+    "add_nullable",
+]
 
 
 def generate(out: Path, apps: int, migrations: int, seed: int = 7) -> int:

@@ -30,8 +30,21 @@ from .config import LintOptions
 from .findings import MigrationResult
 
 CACHE_FORMAT = 1
-SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".mypy_cache", ".ruff_cache",
-             ".pytest_cache", ".tox", ".nox", "build", "dist", ".cache"}
+SKIP_DIRS = {
+    ".git",
+    ".hg",
+    ".svn",
+    "node_modules",
+    "__pycache__",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    ".tox",
+    ".nox",
+    "build",
+    "dist",
+    ".cache",
+}
 WATCHED_SUFFIXES = (".py", ".toml", ".cfg", ".ini", ".json", ".env")
 #: options that do not change what a run reports
 NEUTRAL_OPTIONS = {"cache_path", "no_cache", "quiet", "origins", "python"}
@@ -57,7 +70,9 @@ def tree_signature(root: Path) -> list[tuple[str, int, int]]:
         if "pyvenv.cfg" in filenames and Path(dirpath) != root:
             dirnames[:] = []
             continue
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.endswith(".egg-info"))
+        dirnames[:] = sorted(
+            d for d in dirnames if d not in SKIP_DIRS and not d.endswith(".egg-info")
+        )
         for name in filenames:
             if name.endswith(WATCHED_SUFFIXES) or name in ("manage.py",):
                 path = os.path.join(dirpath, name)
@@ -185,7 +200,9 @@ def migration_keys(session: Any) -> dict[tuple[str, str], str]:
                 stack.extend(missing)
                 continue
             stack.pop()
-            keys[current] = _sha(base, current, content.get(current), [keys[p.key] for p in parents])
+            keys[current] = _sha(
+                base, current, content.get(current), [keys[p.key] for p in parents]
+            )
         return keys[node]
 
     for node in graph.nodes:
@@ -212,7 +229,9 @@ def imported_project_files(root: Path, disk: Any) -> list[tuple[str, str]]:
     out = []
     for file in sorted(files):
         try:
-            out.append((os.path.relpath(file, root), hashlib.sha256(Path(file).read_bytes()).hexdigest()))
+            out.append(
+                (os.path.relpath(file, root), hashlib.sha256(Path(file).read_bytes()).hexdigest())
+            )
         except OSError:
             continue
     return out

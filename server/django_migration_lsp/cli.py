@@ -47,9 +47,7 @@ def add_lint_arguments(
     )
     parser.add_argument("--ignore-name-contains", help="skip migrations whose name contains this")
     parser.add_argument("--ignore-name", nargs="*", help="skip migrations with these names")
-    parser.add_argument(
-        "--include-name-contains", help="only migrations whose name contains this"
-    )
+    parser.add_argument("--include-name-contains", help="only migrations whose name contains this")
     parser.add_argument("--include-name", nargs="*", help="only migrations with these names")
     parser.add_argument(
         "--project-root-path", help="root used for git and the cache (default: PROJECT_DIR)"
@@ -106,9 +104,7 @@ def add_lint_arguments(
         "--ignore-initial-migrations", action="store_true", help="skip initial migrations"
     )
     if not django_command:
-        parser.add_argument(
-            "--settings", help="Django settings module (default: from manage.py)"
-        )
+        parser.add_argument("--settings", help="Django settings module (default: from manage.py)")
     parser.add_argument(
         "--format",
         choices=["text", "json", "github", "sarif"],

@@ -7,6 +7,7 @@ renders SQL per operation offline (``worker.render``), runs the rules and applie
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 from collections.abc import Callable, Iterable
@@ -30,7 +31,7 @@ from .worker.loading import (
     setup_django,
 )
 from .worker.offline import vendor_of
-from .worker.render import RenderedMigration, Renderer, full_plan
+from .worker.render import CHECKPOINT_EVERY, RenderedMigration, Renderer, full_plan
 
 Key = tuple[str, str]
 ProgressCallback = Callable[[int, int, MigrationResult], None]
@@ -215,6 +216,8 @@ class LintSession:
         self.loader: Any = None
         self.renderer: Renderer | None = None
         self.rendered: dict[Key, RenderedMigration] = {}
+        #: plan position -> (signature of the plan up to there, state before that position)
+        self.checkpoints: dict[int, tuple[str, Any]] = {}
 
     @property
     def project(self) -> ProjectInfo:
@@ -229,7 +232,7 @@ class LintSession:
     # -- loading -----------------------------------------------------------------------------
     def load(self, overrides: dict[str, str] | None = None, fresh: Iterable[str] = ()) -> None:
         """(Re)load migration files and build the graph (no database connection)."""
-        self.disk = load_disk_migrations(overrides, frozenset(fresh))
+        self.disk = load_disk_migrations(overrides, frozenset(fresh), previous=self.disk)
         self.loader = build_loader(self.disk)
         if self.renderer is None:
             self.renderer = Renderer(self.options.database, self.loader.unmigrated_apps)
@@ -306,21 +309,46 @@ class LintSession:
 
     # -- rendering ---------------------------------------------------------------------------
     def render(self, keys: set[Key], on_rendered: Callable[[Key], None] | None = None) -> None:
-        """Render ``keys`` (walking the whole graph for the states in between)."""
+        """Render ``keys`` (walking the whole graph for the states in between).
+
+        States before every ``CHECKPOINT_EVERY``-th migration of the plan are kept (keyed by
+        the exact plan prefix and migration classes), so re-rendering one migration, as the
+        editor does on each save, starts close to it instead of at the beginning.
+        """
         assert self.loader is not None and self.renderer is not None and self.disk is not None
         renderer = self.renderer
         graph = self.loader.graph
-        state = renderer.initial_state()
+        plan = full_plan(graph)
+        signatures = []
+        digest = hashlib.sha1()
+        for key in plan:
+            signatures.append(digest.hexdigest())
+            digest.update(f"{key}{id(type(graph.nodes[key]))};".encode())
         todo = set(keys)
-        for key in full_plan(graph):
+        first = min((i for i, k in enumerate(plan) if k in todo), default=len(plan))
+        start = 0
+        state = None
+        for position in sorted(self.checkpoints, reverse=True):
+            signature, saved = self.checkpoints[position]
+            if position <= first and position < len(plan) and signatures[position] == signature:
+                start, state = position, saved.clone()
+                break
+        if state is None:
+            state = renderer.initial_state()
+        for position in range(start, len(plan)):
+            if not todo:
+                break
+            key = plan[position]
+            if position % CHECKPOINT_EVERY == 0:
+                saved = self.checkpoints.get(position)
+                if saved is None or saved[0] != signatures[position]:
+                    self.checkpoints[position] = (signatures[position], state.clone())
             migration = graph.nodes[key]
             if key in todo:
                 self.rendered[key] = renderer.render_migration(migration, state)
                 todo.discard(key)
                 if on_rendered:
                     on_rendered(key)
-                if not todo:
-                    break
             else:
                 renderer.advance(migration, state)
         replaced = {k for k in todo if k in self.disk.migrations}

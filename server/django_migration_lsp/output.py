@@ -82,7 +82,7 @@ def to_text(
         shown = {"ignored": "ignore"}.get(result.status, result.status)
         if shown in quiet or (shown == "render_error" and "error" in quiet):
             continue
-        if verbosity >= 2 or result.status in ("ignored", "ok") and verbosity >= 2:
+        if verbosity >= 2 or (result.status in ("ignored", "ok") and verbosity >= 2):
             lines.append(f"({result.app}, {result.name})... {result.status.upper()}")
         if result.error:
             lines.append(

@@ -103,13 +103,27 @@ def _function_info(
     if node is None:
         return None
     if isinstance(node, ast.Attribute) and node.attr == "noop":
-        return {"name": "noop", "qualname": "RunPython.noop", "source": None,
-                "args": ["apps", "schema_editor"], "path": path, "line": None,
-                "module_globals": {}, "is_noop": True}
+        return {
+            "name": "noop",
+            "qualname": "RunPython.noop",
+            "source": None,
+            "args": ["apps", "schema_editor"],
+            "path": path,
+            "line": None,
+            "module_globals": {},
+            "is_noop": True,
+        }
     if not isinstance(node, ast.Name):
-        return {"name": ast.unparse(node), "qualname": ast.unparse(node), "source": None,
-                "args": None, "path": path, "line": None, "module_globals": {},
-                "is_noop": False}
+        return {
+            "name": ast.unparse(node),
+            "qualname": ast.unparse(node),
+            "source": None,
+            "args": None,
+            "path": path,
+            "line": None,
+            "module_globals": {},
+            "is_noop": False,
+        }
     for stmt in tree.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == node.id:
             segment = ast.get_source_segment(text, stmt) or ""
@@ -126,9 +140,16 @@ def _function_info(
                 "module_globals": _module_globals(tree),
                 "is_noop": False,
             }
-    return {"name": node.id, "qualname": node.id, "source": None, "args": None,
-            "path": path, "line": None, "module_globals": _module_globals(tree),
-            "is_noop": False}
+    return {
+        "name": node.id,
+        "qualname": node.id,
+        "source": None,
+        "args": None,
+        "path": path,
+        "line": None,
+        "module_globals": _module_globals(tree),
+        "is_noop": False,
+    }
 
 
 def _table(app: str | None, model: str | None) -> str:
@@ -136,13 +157,19 @@ def _table(app: str | None, model: str | None) -> str:
 
 
 def operation_from_call(
-    call: ast.AST, index: int, tree: ast.Module, text: str, path: str | None, app: str | None,
+    call: ast.AST,
+    index: int,
+    tree: ast.Module,
+    text: str,
+    path: str | None,
+    app: str | None,
     sub_index: int | None = None,
 ) -> RenderedOperation:
     """What an operation call plainly does, without Django."""
     kind = _call_name(call) or "Operation"
-    op = RenderedOperation(index=index, kind=kind, description=kind, sub_index=sub_index,
-                           sql_origin="static")
+    op = RenderedOperation(
+        index=index, kind=kind, description=kind, sub_index=sub_index, sql_origin="static"
+    )
     if not isinstance(call, ast.Call):
         return op
     facts: dict[str, Any] = {}
@@ -170,7 +197,10 @@ def operation_from_call(
             "reverse_statements": [s for text_ in (reverse or []) for s in split_sql(text_)],
         }
     elif kind == "RemoveField":
-        facts["column_dropped"] = {"table": _table(app, model), "column": _str(_arg(call, 1, "name"))}
+        facts["column_dropped"] = {
+            "table": _table(app, model),
+            "column": _str(_arg(call, 1, "name")),
+        }
     elif kind == "DeleteModel":
         facts["tables_dropped"] = [_table(app, _str(_arg(call, 0, "name")))]
     elif kind == "RenameField":
@@ -204,11 +234,19 @@ def operation_from_call(
         if _call_name(constraint) == "UniqueConstraint":
             facts["unique_added"] = {"table": _table(app, model), "columns": [], "name": None}
     elif kind in ("AddIndex", "AddIndexConcurrently"):
-        facts["index_added"] = {"table": _table(app, model), "columns": [], "name": None,
-                                "unique": False, "concurrently": kind == "AddIndexConcurrently"}
+        facts["index_added"] = {
+            "table": _table(app, model),
+            "columns": [],
+            "name": None,
+            "unique": False,
+            "concurrently": kind == "AddIndexConcurrently",
+        }
     elif kind in ("RemoveIndex", "RemoveIndexConcurrently"):
-        facts["index_dropped"] = {"table": _table(app, model), "name": _str(_arg(call, 1, "name")),
-                                  "concurrently": kind == "RemoveIndexConcurrently"}
+        facts["index_dropped"] = {
+            "table": _table(app, model),
+            "name": _str(_arg(call, 1, "name")),
+            "concurrently": kind == "RemoveIndexConcurrently",
+        }
     elif kind == "SeparateDatabaseAndState":
         db_ops = _arg(call, 0, "database_operations")
         if isinstance(db_ops, (ast.List, ast.Tuple)):

@@ -34,9 +34,8 @@ def main() -> None:
     settings = sys.argv[2]
     progressive = "--progressive" in sys.argv
     sys.path.insert(0, str(root))
-    from django_migration_lsp.worker.render import full_plan
     from django_migration_lsp.worker.loading import build_loader, load_disk_migrations, setup_django
-    from django_migration_lsp.worker.render import Renderer
+    from django_migration_lsp.worker.render import Renderer, full_plan
 
     setup_django(root, settings)
     disk = load_disk_migrations()
@@ -49,8 +48,14 @@ def main() -> None:
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    report = {"migrations": len(plan), "equal": 0, "different": {}, "django_failed": {},
-              "our_errors": {}, "notes": {}}
+    report = {
+        "migrations": len(plan),
+        "equal": 0,
+        "different": {},
+        "django_failed": {},
+        "our_errors": {},
+        "notes": {},
+    }
     executor = MigrationExecutor(connection)
     for key in plan:
         rendered = ours[key]
@@ -69,7 +74,8 @@ def main() -> None:
             sql = None
         if sql is not None:
             theirs = collections.Counter(
-                norm(s) for s in sql
+                norm(s)
+                for s in sql
                 if s.strip() and not s.startswith("--") and s.strip() not in ("BEGIN;", "COMMIT;")
             )
             mine = collections.Counter(norm(s) for op in rendered.operations for s in op.statements)

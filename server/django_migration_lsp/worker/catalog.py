@@ -94,9 +94,7 @@ def constraints_for_model(
                 to_table = field.target_field.model._meta.db_table
                 to_column = field.target_field.column
                 fk_suffix = f"_fk_{to_table}_{to_column}"
-                out[name([column], fk_suffix)] = _info(
-                    [column], foreign_key=(to_table, to_column)
-                )
+                out[name([column], fk_suffix)] = _info([column], foreign_key=(to_table, to_column))
             except Exception:
                 pass
         if field.db_index and not field.unique:

@@ -46,9 +46,23 @@ def _m2m_tables(model: Any) -> list[str]:
 def _column_type(field: Any, connection: Any) -> str | None:
     if connection is None:
         path, args, kwargs = field.deconstruct()[1:]
-        for key in ("null", "blank", "default", "db_default", "help_text", "verbose_name",
-                    "editable", "choices", "validators", "error_messages", "unique",
-                    "db_index", "db_comment", "related_name", "on_delete"):
+        for key in (
+            "null",
+            "blank",
+            "default",
+            "db_default",
+            "help_text",
+            "verbose_name",
+            "editable",
+            "choices",
+            "validators",
+            "error_messages",
+            "unique",
+            "db_index",
+            "db_comment",
+            "related_name",
+            "on_delete",
+        ):
             kwargs.pop(key, None)
         return f"{path}({args}, {sorted(kwargs.items())!r})"
     try:
@@ -238,9 +252,10 @@ def module_globals(module: types.ModuleType) -> dict[str, str]:
             continue
         if isinstance(value, type) and issubclass(value, models.Model):
             result[name] = "model"
-        elif isinstance(value, types.ModuleType):
-            result[name] = "import"
-        elif getattr(value, "__module__", module.__name__) != module.__name__:
+        elif (
+            isinstance(value, types.ModuleType)
+            or getattr(value, "__module__", module.__name__) != module.__name__
+        ):
             result[name] = "import"
         else:
             result[name] = "other"

@@ -178,12 +178,16 @@ class DiskMigrations:
 
 
 def load_disk_migrations(
-    overrides: dict[str, str] | None = None, fresh: frozenset[str] = frozenset()
+    overrides: dict[str, str] | None = None,
+    fresh: frozenset[str] = frozenset(),
+    previous: DiskMigrations | None = None,
 ) -> DiskMigrations:
     """Import every migration module of every installed app, recording failures per file.
 
     ``overrides`` maps absolute file paths to source text that replaces the file's content
     (unsaved editor buffers). Module names in ``fresh`` are re-imported even when cached.
+    ``previous``: a former load whose Migration instances are reused where the module is
+    unchanged (same class object), so repeated loads cost little.
     """
     from django.apps import apps
     from django.db.migrations.loader import MIGRATIONS_MODULE_NAME, MigrationLoader
@@ -291,6 +295,10 @@ def load_disk_migrations(
                     app=label,
                     migration=name,
                 )
+                continue
+            reused = previous.migrations.get(key) if previous is not None else None
+            if reused is not None and type(reused) is migration_class:
+                result.migrations[key] = reused
                 continue
             try:
                 result.migrations[key] = migration_class(name, label)

@@ -50,15 +50,34 @@ class Worker:
             method = request.get("method", "")
             handler = getattr(self, f"do_{method}", None)
             if handler is None:
-                self.send({"id": request_id, "error": {"kind": "method", "message": f"unknown method {method!r}"}})
+                self.send(
+                    {
+                        "id": request_id,
+                        "error": {"kind": "method", "message": f"unknown method {method!r}"},
+                    }
+                )
                 continue
             try:
                 result = handler(request.get("params") or {})
             except ProjectLoadError as exc:
-                self.send({"id": request_id, "error": {"kind": "project", "message": exc.problem.message, "problem": exc.problem.to_dict()}})
+                self.send(
+                    {
+                        "id": request_id,
+                        "error": {
+                            "kind": "project",
+                            "message": exc.problem.message,
+                            "problem": exc.problem.to_dict(),
+                        },
+                    }
+                )
             except Exception as exc:
                 traceback.print_exc(file=sys.stderr)
-                self.send({"id": request_id, "error": {"kind": "internal", "message": describe_exception(exc)}})
+                self.send(
+                    {
+                        "id": request_id,
+                        "error": {"kind": "internal", "message": describe_exception(exc)},
+                    }
+                )
             else:
                 self.send({"id": request_id, "result": result})
             if method == "shutdown":
@@ -113,7 +132,11 @@ class Worker:
         real = os.path.realpath(path)
         for key, p in self.session.disk.paths.items():
             if os.path.realpath(p) == real:
-                module = sys.modules.get(type(self.session.disk.migrations[key]).__module__) if key in self.session.disk.migrations else None
+                module = (
+                    sys.modules.get(type(self.session.disk.migrations[key]).__module__)
+                    if key in self.session.disk.migrations
+                    else None
+                )
                 return module.__name__ if module else None
         return None
 
@@ -179,7 +202,11 @@ class Worker:
         )
         if key is None:
             self._remember_overrides(overrides)
-            return {"results": [], "problems": [f"{path} is not a migration of this project"], "project": self.session.project.to_dict()}
+            return {
+                "results": [],
+                "problems": [f"{path} is not a migration of this project"],
+                "project": self.session.project.to_dict(),
+            }
         keys = [key]
         if params.get("descendants") and key in self.session.loader.graph.nodes:
             keys += [k for k in self.session.loader.graph.descendants(key) if k != key]

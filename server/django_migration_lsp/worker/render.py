@@ -266,7 +266,9 @@ class Renderer:
                 if not by_table:
                     for model in from_state.apps.get_models(include_auto_created=True):
                         key = (model._meta.app_label, model._meta.model_name)
-                        by_table.setdefault(model._meta.db_table, (model, from_state.models.get(key)))
+                        by_table.setdefault(
+                            model._meta.db_table, (model, from_state.models.get(key))
+                        )
                 return by_table.get(table, (None, None))
 
             self.editor.begin_operation(table_model)
@@ -310,9 +312,7 @@ class Renderer:
             keys = {(app_label, op.old_name_lower), (app_label, op.new_name_lower)}
         elif isinstance(op, ModelOperation):
             keys = {(app_label, op.name_lower)}
-        elif isinstance(op, FieldOperation):
-            keys = {(app_label, op.model_name_lower)}
-        elif hasattr(op, "model_name_lower"):  # index/constraint operations
+        elif isinstance(op, FieldOperation) or hasattr(op, "model_name_lower"):
             keys = {(app_label, op.model_name_lower)}
         elif type(op).references_model is Operation.references_model:
             return None
@@ -378,9 +378,7 @@ class Renderer:
                 self._note_targets(stub, key, needed)
         return out
 
-    def _note_targets(
-        self, model_state: ModelState, key: Key, needed: dict[Key, set[str]]
-    ) -> None:
+    def _note_targets(self, model_state: ModelState, key: Key, needed: dict[Key, set[str]]) -> None:
         """Record the models (and fields of them) that ``model_state`` points at."""
         for f in model_state.fields.values():
             remote = f.remote_field

@@ -55,6 +55,8 @@ class Command(BaseCommand):
         elif verbosity > 0:
             for problem in run.problems:
                 self.stderr.write(problem)
-            self.stdout.write(to_text(run.results, verbosity=max(verbosity, 2), quiet=lint_options.quiet))
+            self.stdout.write(
+                to_text(run.results, verbosity=max(verbosity, 2), quiet=lint_options.quiet)
+            )
         if any(f.severity == "error" for r in run.results for f in r.findings):
             sys.exit(1)

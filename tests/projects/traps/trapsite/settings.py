@@ -29,6 +29,8 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": os.environ.get("DJANGO_MIGRATION_LSP_TEST_SQLITE", os.path.join(BASE_DIR, "db.sqlite3")),
+            "NAME": os.environ.get(
+                "DJANGO_MIGRATION_LSP_TEST_SQLITE", os.path.join(BASE_DIR, "db.sqlite3")
+            ),
         }
     }

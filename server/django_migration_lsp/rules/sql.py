@@ -1,0 +1,215 @@
+"""SQL rules: pure functions over the statements each operation of a migration runs.
+
+Statements are tokenised with sqlparse and reduced to a *skeleton*: keywords upper-cased,
+string literals replaced by ``''``, comments dropped, whitespace collapsed. Patterns are matched on
+the skeleton, so ``'DROP COLUMN'`` inside a string or a comment never matches. Semantics follow
+django-migration-linter 6.x, evaluated over the migration in order so that each hit belongs to
+the operation whose statement triggered it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import sqlparse
+from sqlparse import tokens as T
+
+IDENT = r'(?:"[^"]+"|`[^`]+`|\[[^\]]+\]|[\w.$]+)'
+
+DROP_COLUMN = re.compile(r"\bDROP COLUMN\b")
+RENAME_TABLE = re.compile(rf"^(?:RENAME TABLE\b|ALTER TABLE (?:IF EXISTS )?{IDENT} RENAME TO\b)")
+RENAME_COLUMN = re.compile(
+    rf"^ALTER TABLE (?:IF EXISTS )?(?:ONLY )?{IDENT} (?:RENAME COLUMN|RENAME {IDENT} TO|CHANGE)\b"
+)
+ALTER_TYPE = re.compile(r"^ALTER TABLE .*\bALTER COLUMN \S+ (?:SET DATA )?TYPE\b")
+MYSQL_MODIFY = re.compile(r"^ALTER TABLE .*\bMODIFY\b")
+NOT_NULL = re.compile(r"(?<!DROP )(?<!IS )\bNOT NULL\b")
+DEFAULT_NOT_NULL = re.compile(r"\bDEFAULT (?!NULL\b).*\bNOT NULL\b")
+SET_DEFAULT = re.compile(r"\bSET DEFAULT (?!NULL\b)")
+DROP_DEFAULT = re.compile(r"\bDROP DEFAULT\b")
+SET_NOT_NULL = re.compile(r"\bSET NOT NULL\b")
+ADD_UNIQUE = re.compile(rf"^ALTER TABLE (?:ONLY )?(?P<table>{IDENT}) ADD CONSTRAINT .*\bUNIQUE\b")
+CREATE_INDEX = re.compile(
+    rf"^CREATE (?P<unique>UNIQUE )?INDEX (?P<concurrently>CONCURRENTLY )?(?:IF NOT EXISTS )?"
+    rf"(?:{IDENT} )?ON (?:ONLY )?(?P<table>{IDENT})"
+)
+DROP_INDEX = re.compile(r"^DROP INDEX (?P<concurrently>CONCURRENTLY )?")
+TABLE_OF_ALTER = re.compile(rf"^ALTER TABLE (?:IF EXISTS )?(?:ONLY )?(?P<table>{IDENT})")
+CREATE_TABLE = re.compile(rf"^CREATE TABLE (?:IF NOT EXISTS )?(?P<table>{IDENT})")
+COLUMN_NAME = re.compile(rf"\b(?:COLUMN|MODIFY|CHANGE) (?P<column>{IDENT})")
+
+
+def unquote(name: str) -> str:
+    """``"shop_item"`` -> ``shop_item``."""
+    if len(name) >= 2 and name[0] in '"`[' and name[-1] in '"`]':
+        return name[1:-1]
+    return name
+
+
+def skeleton(statement: str) -> str:
+    """Keywords upper-cased, literals blanked, comments gone, whitespace collapsed."""
+    parts: list[str] = []
+    for parsed in sqlparse.parse(statement):
+        for token in parsed.flatten():
+            ttype = token.ttype
+            if ttype in T.Comment or ttype in T.Comment.Single or ttype in T.Comment.Multiline:
+                continue
+            if ttype in T.Whitespace or ttype in T.Newline or token.is_whitespace:
+                parts.append(" ")
+            elif ttype in T.String.Single:
+                parts.append("''")
+            elif ttype in T.Keyword or ttype in T.Keyword.DDL or ttype in T.Keyword.DML:
+                parts.append(token.normalized.upper())
+            elif ttype in T.Name.Builtin:
+                parts.append(token.value)
+            else:
+                parts.append(token.value)
+    text = re.sub(r"\s+", " ", "".join(parts)).strip()
+    return text.rstrip(";").strip()
+
+
+@dataclass
+class SqlHit:
+    code: str
+    statement: str
+    detail: str
+
+
+@dataclass
+class MigrationContext:
+    """What earlier statements of the migration did (tables created, exclusive locks taken)."""
+
+    vendor: str
+    atomic: bool
+    created_tables: set[str] = field(default_factory=set)
+    exclusive_lock: bool = False
+    pending_index: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+def _table_detail(table: str | None, column: str | None = None) -> str:
+    if table and column:
+        return f'column "{column}" of table "{table}"'
+    if table:
+        return f'table "{table}"'
+    if column:
+        return f'column "{column}"'
+    return ""
+
+
+def _column(skel: str) -> str | None:
+    match = COLUMN_NAME.search(skel)
+    return unquote(match.group("column")) if match else None
+
+
+def _alter_table(skel: str) -> str | None:
+    match = TABLE_OF_ALTER.match(skel)
+    return unquote(match.group("table")) if match else None
+
+
+def takes_exclusive_lock(statements: list[str]) -> bool:
+    """True when an ALTER TABLE runs on a table that existed before the migration.
+
+    Anywhere in the migration, as django-migration-linter checks it: Django runs deferred
+    statements (most CREATE INDEX) after every operation's ALTER TABLE.
+    """
+    created: set[str] = set()
+    for statement in statements:
+        skel = skeleton(statement)
+        create = CREATE_TABLE.match(skel)
+        if create:
+            created.add(unquote(create.group("table")))
+            continue
+        table = _alter_table(skel)
+        if table and table not in created and not is_rebuild_statement(skel):
+            return True
+    return False
+
+
+def is_rebuild_statement(skel: str) -> bool:
+    """SQLite table rebuild plumbing (new__/__old tables)."""
+    return '"new__' in skel or "__old" in skel or "new__" in skel
+
+
+def analyse_operation(
+    statements: list[str], ctx: MigrationContext, *, rebuild: bool = False
+) -> list[SqlHit]:
+    """Hits for one operation's statements; updates ``ctx`` for the operations after it."""
+    hits: list[SqlHit] = []
+    vendor = ctx.vendor
+    skeletons = [(s, skeleton(s)) for s in statements]
+    not_null: SqlHit | None = None
+    has_default = False
+    for statement, skel in skeletons:
+        if not skel:
+            continue
+        create = CREATE_TABLE.match(skel)
+        if create:
+            ctx.created_tables.add(unquote(create.group("table")))
+            continue
+        if rebuild and is_rebuild_statement(skel):
+            continue
+        table = _alter_table(skel)
+        new_table = table in ctx.created_tables if table else False
+        if DROP_COLUMN.search(skel):
+            hits.append(SqlHit("DROP_COLUMN", statement, _table_detail(table, _column(skel))))
+        if skel.startswith("DROP TABLE") and not (rebuild and vendor == "sqlite"):
+            name = re.match(rf"^DROP TABLE (?:IF EXISTS )?(?P<t>{IDENT})", skel)
+            dropped = unquote(name.group("t")) if name else None
+            if not (dropped and dropped in ctx.created_tables):
+                hits.append(SqlHit("DROP_TABLE", statement, _table_detail(dropped)))
+        if RENAME_TABLE.search(skel) and not is_rebuild_statement(skel):
+            hits.append(SqlHit("RENAME_TABLE", statement, _table_detail(table)))
+        if RENAME_COLUMN.search(skel) and not new_table:
+            hits.append(SqlHit("RENAME_COLUMN", statement, _table_detail(table, _column(skel))))
+        if (ALTER_TYPE.search(skel) or (vendor == "mysql" and MYSQL_MODIFY.search(skel))) and (
+            not new_table
+        ):
+            hits.append(SqlHit("ALTER_COLUMN", statement, _table_detail(table, _column(skel))))
+        # NOT NULL: as the reference, a default set and dropped again does not count
+        if (
+            NOT_NULL.search(skel)
+            and not skel.startswith(("CREATE TABLE", "CREATE INDEX", "CREATE UNIQUE INDEX"))
+            and not new_table
+            and vendor != "sqlite"
+        ):
+            if (
+                SET_NOT_NULL.search(skel)
+                or "ADD COLUMN" in skel
+                or "MODIFY" in skel
+                or ("ADD" in skel and "CONSTRAINT" not in skel)
+            ):
+                not_null = not_null or SqlHit(
+                    "NOT_NULL", statement, _table_detail(table, _column(skel))
+                )
+        if DEFAULT_NOT_NULL.search(skel) or SET_DEFAULT.search(skel):
+            has_default = True
+        if DROP_DEFAULT.search(skel):
+            has_default = False
+        unique = ADD_UNIQUE.match(skel)
+        if unique and unquote(unique.group("table")) not in ctx.created_tables:
+            hits.append(
+                SqlHit("ADD_UNIQUE", statement, _table_detail(unquote(unique.group("table"))))
+            )
+        index = CREATE_INDEX.match(skel)
+        if index:
+            index_table = unquote(index.group("table"))
+            if index_table not in ctx.created_tables:
+                if index.group("unique"):
+                    hits.append(SqlHit("ADD_UNIQUE", statement, _table_detail(index_table)))
+                if vendor == "postgresql":
+                    if not index.group("concurrently"):
+                        hits.append(SqlHit("CREATE_INDEX", statement, _table_detail(index_table)))
+                    if ctx.atomic and ctx.exclusive_lock:
+                        hits.append(
+                            SqlHit("CREATE_INDEX_EXCLUSIVE", statement, _table_detail(index_table))
+                        )
+        if vendor == "postgresql":
+            drop_index = DROP_INDEX.match(skel)
+            if drop_index and not drop_index.group("concurrently"):
+                hits.append(SqlHit("DROP_INDEX", statement, ""))
+            if skel.startswith("REINDEX") and "CONCURRENTLY" not in skel.split("(")[0]:
+                hits.append(SqlHit("REINDEX", statement, ""))
+    if not_null is not None and not has_default:
+        hits.append(not_null)
+    return hits
