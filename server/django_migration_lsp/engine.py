@@ -20,7 +20,12 @@ from .config import LintOptions, apply_django_settings, validate_codes
 from .findings import Finding, MigrationResult, RenderedOperation, status_for
 from .rules import RuleHit, lint_operations, message_for
 from .rules.catalogue import RULES
-from .source import MigrationSource, parse_migration_source, read_source_file
+from .source import (
+    MigrationSource,
+    SourceDecodeError,
+    parse_migration_source,
+    read_source_file,
+)
 from .static import static_operations
 from .worker.loading import (
     DiskMigrations,
@@ -377,6 +382,7 @@ class LintSession:
         path = self.disk.paths.get(key)
         source: MigrationSource | None = None
         source_error: str | None = None
+        decode_location: dict[str, int] | None = None
         text: str | None = None
         if path:
             real = os.path.realpath(path)
@@ -384,8 +390,13 @@ class LintSession:
             if text is None:
                 try:
                     text = read_source_file(path)
-                except Exception as exc:  # undecodable file: reported below
-                    source_error = str(exc)
+                except SourceDecodeError as exc:  # Python may still import it (in a comment)
+                    source_error = exc.message
+                    decode_location = {"line": exc.line, "column": exc.col + 1}
+                    with open(path, "rb") as handle:
+                        text = handle.read().decode("utf-8", errors="replace")
+                except OSError as exc:
+                    source_error = f"cannot read the file: {exc}"
             if text is not None:
                 source = parse_migration_source(text, path)
         shown_path = self.display_path(path)
@@ -414,10 +425,10 @@ class LintSession:
                 result.error_location = {"line": problem.line, "column": (problem.col or 0) + 1}
             return result
         rendered = self.rendered[key]
-        error = None
+        error = source_error
         if self.renderer is not None and self.renderer.backend_error:
-            error = self.renderer.backend_error
-        return verdict(
+            error = "; ".join(filter(None, [error, self.renderer.backend_error]))
+        result = verdict(
             app,
             name,
             shown_path,
@@ -428,6 +439,9 @@ class LintSession:
             options=self.options,
             error=error,
         )
+        if decode_location:
+            result.error_location = decode_location
+        return result
 
     def display_path(self, path: str | None) -> str | None:
         """``path`` relative to the project root when inside it, else absolute."""

@@ -362,6 +362,8 @@ def build_loader(
             return loader
         except NodeNotFoundError as exc:
             origin = getattr(exc, "origin", None)
+            if hasattr(origin, "app_label") and hasattr(origin, "name"):
+                origin = (origin.app_label, origin.name)
             if origin not in disk.migrations:
                 raise
             _record(
