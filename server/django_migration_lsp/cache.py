@@ -27,7 +27,7 @@ from typing import Any
 
 from . import __version__
 from .config import LintOptions
-from .findings import MigrationResult
+from .findings import LintRun, MigrationResult, ProjectInfo
 
 CACHE_FORMAT = 1
 SKIP_DIRS = {
@@ -261,10 +261,34 @@ def _save(path: Path, data: dict[str, Any]) -> None:
         pass  # a cache that cannot be written only costs time
 
 
+def _level1(data: dict[str, Any], fingerprint: str) -> LintRun | None:
+    level1 = data.get("run")
+    if not (
+        level1
+        and level1.get("fingerprint") == fingerprint
+        and all(os.environ.get(k) == v for k, v in level1.get("env", {}).items())
+    ):
+        return None
+    run = LintRun(
+        ProjectInfo(**level1["project"]),
+        [MigrationResult.from_dict(r) for r in level1["results"]],
+        list(level1.get("problems", [])),
+    )
+    for result in run.results:
+        result.cached = True
+    return run
+
+
+def cached_run(root: Path, options: LintOptions) -> LintRun | None:
+    """The whole run from the cache when nothing it depends on changed; needs no Django."""
+    if options.no_cache or options.applied_migrations or options.unapplied_migrations:
+        return None
+    project_root = Path(options.project_root_path).resolve() if options.project_root_path else root
+    return _level1(_load(cache_file(project_root, options)), project_fingerprint(root, options))
+
+
 def cached_lint(root: Path, options: LintOptions, session_class: Callable[..., Any]) -> Any:
     """Lint ``root`` with ``options``, using and refreshing the cache unless ``no_cache``."""
-    from .engine import LintRun, ProjectInfo
-
     use_cache = not options.no_cache and not (
         options.applied_migrations or options.unapplied_migrations
     )
@@ -275,23 +299,13 @@ def cached_lint(root: Path, options: LintOptions, session_class: Callable[..., A
     path = cache_file(project_root, options)
     data = _load(path)
     fingerprint = project_fingerprint(root, options)
-    level1 = data.get("run")
-    if (
-        level1
-        and level1.get("fingerprint") == fingerprint
-        and all(os.environ.get(k) == v for k, v in level1.get("env", {}).items())
-    ):
-        run = LintRun(
-            ProjectInfo(**level1["project"]),
-            [MigrationResult.from_dict(r) for r in level1["results"]],
-            list(level1.get("problems", [])),
-        )
-        for result in run.results:
-            result.cached = True
-        return run
+    hit = _level1(data, fingerprint)
+    if hit is not None:
+        return hit
 
     with EnvRecorder() as env:
         session = session_class(root, options)
+    env.read.pop("DJANGO_SETTINGS_MODULE", None)  # set by us; the fingerprint has the original
     session.load()
     keys = migration_keys(session)
     stored = data.get("migrations", {})

@@ -225,6 +225,12 @@ def run_lint(args: argparse.Namespace, argv: list[str]) -> int:
     reexec = _maybe_reexec(root, options.python, argv)
     if reexec is not None:
         return reexec
+    from . import cache as cache_mod
+
+    started = time.perf_counter()
+    run = cache_mod.cached_run(root, options)  # a hit needs no Django at all
+    if run is not None:
+        return report_lint(run, args, options, started)
     try:
         import django  # noqa: F401
     except ImportError as exc:
@@ -234,13 +240,10 @@ def run_lint(args: argparse.Namespace, argv: list[str]) -> int:
             exc,
             args.verbosity,
         )
-    from . import cache as cache_mod
     from .engine import LintSession
-    from .output import dumps, to_github, to_json, to_sarif, to_text
     from .worker.loading import ProjectLoadError
 
     os.chdir(root)
-    started = time.perf_counter()
     try:
         run = cache_mod.cached_lint(root, options, LintSession)
     except ProjectLoadError as exc:
@@ -251,6 +254,13 @@ def run_lint(args: argparse.Namespace, argv: list[str]) -> int:
         return fail(f"{where}{problem.message}", exc, args.verbosity)
     except ConfigError as exc:
         return fail(f"invalid configuration: {exc}", exc, args.verbosity)
+    return report_lint(run, args, options, started)
+
+
+def report_lint(run: Any, args: argparse.Namespace, options: Any, started: float) -> int:
+    """Print a run in the requested format; the exit status."""
+    from .output import dumps, to_github, to_json, to_sarif, to_text
+
     elapsed = time.perf_counter() - started
     results = run.results
     for problem in run.problems:

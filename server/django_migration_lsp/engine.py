@@ -11,13 +11,19 @@ import hashlib
 import os
 import subprocess
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .config import LintOptions, apply_django_settings, validate_codes
-from .findings import Finding, MigrationResult, RenderedOperation, status_for
+from .findings import (
+    Finding,
+    LintRun,
+    MigrationResult,
+    ProjectInfo,
+    RenderedOperation,
+    status_for,
+)
 from .rules import RuleHit, lint_operations, message_for
 from .rules.catalogue import RULES
 from .source import (
@@ -42,37 +48,9 @@ Key = tuple[str, str]
 ProgressCallback = Callable[[int, int, MigrationResult], None]
 
 
-@dataclass
-class ProjectInfo:
-    """What a run was made against (the ``project`` object of the JSON output)."""
-
-    root: str
-    settings: str
-    vendor: str
-    django: str
-    database: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "root": self.root,
-            "settings": self.settings,
-            "vendor": self.vendor,
-            "django": self.django,
-            "database": self.database,
-        }
-
-
-@dataclass
-class LintRun:
-    """The results of one lint run plus problems that concern no single migration."""
-
-    project: ProjectInfo
-    results: list[MigrationResult] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-
-
 def git_changed_paths(root: Path, rev: str) -> set[str]:
-    """Absolute paths of files added or renamed since ``rev`` (as lintmigrations does)."""
+    """Absolute paths of files added or renamed since ``rev`` (as lintmigrations does), plus
+    files git does not track yet (a new migration not committed is new too)."""
     try:
         top = subprocess.run(
             ["git", "rev-parse", "--show-toplevel"],
@@ -84,6 +62,13 @@ def git_changed_paths(root: Path, rev: str) -> set[str]:
         out = subprocess.run(
             ["git", "diff", "--name-only", "--diff-filter=AR", rev],
             cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        out += subprocess.run(
+            ["git", "ls-files", "--others", "--exclude-standard", "--full-name"],
+            cwd=top,
             capture_output=True,
             text=True,
             check=True,

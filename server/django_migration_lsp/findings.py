@@ -173,3 +173,32 @@ def status_for(findings: list[Finding]) -> Status:
     if worst >= SEVERITY_RANK["warning"]:
         return "warning"
     return "ok"
+
+
+@dataclass
+class ProjectInfo:
+    """What a run was made against (the ``project`` object of the JSON output)."""
+
+    root: str
+    settings: str
+    vendor: str
+    django: str
+    database: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "root": self.root,
+            "settings": self.settings,
+            "vendor": self.vendor,
+            "django": self.django,
+            "database": self.database,
+        }
+
+
+@dataclass
+class LintRun:
+    """The results of one lint run plus problems that concern no single migration."""
+
+    project: ProjectInfo
+    results: list[MigrationResult] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
