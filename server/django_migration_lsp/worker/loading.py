@@ -93,7 +93,7 @@ def locate_exception(exc: BaseException, root: Path) -> tuple[str | None, int | 
 
 def describe_exception(exc: BaseException) -> str:
     """``ExceptionType: message`` on one line."""
-    text = str(exc).strip().replace("\n", " ")
+    text = str(exc).strip().replace("\n", " ").rstrip(".")
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 

@@ -112,7 +112,52 @@ def offline_connection(alias: str, server_version: tuple[int, ...] | None = None
     if wrapper.vendor == "sqlite":
         wrapper.disable_constraint_checking = lambda: True
         wrapper.enable_constraint_checking = lambda: None
+    wrapper.introspection = _offline_introspection_class(type(wrapper.introspection))(wrapper)
     return wrapper
+
+
+def _offline_introspection_class(base: type) -> type:
+    """Introspection answered from the project state (custom operations ask it questions)."""
+    import sys
+
+    from django.db.backends.base.introspection import TableInfo as BaseTableInfo
+
+    table_info = getattr(sys.modules.get(base.__module__), "TableInfo", BaseTableInfo)
+
+    class OfflineIntrospection(base):  # type: ignore[misc, valid-type]
+        def _editor(self) -> Any:
+            editor = getattr(self.connection, "offline_editor", None)
+            if editor is None or editor.known_tables is None:
+                raise OfflineError("introspect the database")
+            return editor
+
+        def table_names(self, cursor: Any = None, include_views: bool = False) -> list[str]:
+            return sorted(self._editor().known_tables())
+
+        def get_table_list(self, cursor: Any) -> list[Any]:
+            extra = (None,) * (len(table_info._fields) - 2)
+            return [table_info(name, "t", *extra) for name in self.table_names()]
+
+        def get_constraints(self, cursor: Any, table_name: str) -> dict[str, Any]:
+            editor = self._editor()
+            model, model_state = editor.table_model(table_name) if editor.table_model else (
+                None,
+                None,
+            )
+            if model is None:
+                return {}
+            return catalog.constraints_for_model(model, editor, model_state)
+
+        def get_sequences(self, cursor: Any, table_name: str, table_fields: Any = ()) -> list:
+            editor = self._editor()
+            model, _ = editor.table_model(table_name) if editor.table_model else (None, None)
+            if model is None or model._meta.pk is None:
+                return []
+            column = model._meta.pk.column
+            return [{"table": table_name, "column": column,
+                     "name": catalog.pg_object_name(table_name, column, "seq")}]
+
+    return OfflineIntrospection
 
 
 def schema_editor(connection: Any) -> Any:
@@ -124,6 +169,7 @@ def schema_editor(connection: Any) -> Any:
         _OFFLINE_CLASSES[base] = cls
     editor = cls(connection, collect_sql=True, atomic=False)
     editor.deferred_sql = []
+    connection.offline_editor = editor
     return editor
 
 
@@ -139,6 +185,8 @@ class OfflineSchemaEditorMixin:
     #: set by the renderer before each operation: resolves a db_table to the model as the
     #: database had it before the operation (or None).
     table_model: Callable[[str], tuple[Any, Any]] | None = None
+    #: set per operation: the tables that exist before it
+    known_tables: Callable[[], set[str]] | None = None
     notes: list[str]
 
     def begin_migration(self) -> None:
@@ -148,10 +196,15 @@ class OfflineSchemaEditorMixin:
         self.deferred_origin: dict[int, Any] = {}
         self.notes = []
 
-    def begin_operation(self, table_model: Callable[[str], Any]) -> None:
+    def begin_operation(
+        self,
+        table_model: Callable[[str], Any],
+        known_tables: Callable[[], set[str]] | None = None,
+    ) -> None:
         self.collected_sql = []
         self.notes = []
         self.table_model = table_model
+        self.known_tables = known_tables
 
     def end_operation(self, owner: Any) -> list[str]:
         """Statements the operation ran; its deferred statements are remembered for ``owner``."""

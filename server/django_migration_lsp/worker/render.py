@@ -90,6 +90,19 @@ def runsql_statements(sqls: Any, quote: Callable[[Any], str] | None = None) -> l
     return split_sql(str(sqls))
 
 
+def _tables(model_state: ModelState) -> list[str]:
+    """The tables a model state has in the database (its own and auto M2M ones), unrendered."""
+    options = model_state.options
+    if options.get("proxy") or options.get("managed") is False:
+        return []
+    table = options.get("db_table") or f"{model_state.app_label}_{model_state.name_lower}"
+    tables = [table]
+    for name, f in model_state.fields.items():
+        if getattr(f, "many_to_many", False) and getattr(f.remote_field, "through", None) is None:
+            tables.append(f"{table}_{name}")
+    return tables
+
+
 class Renderer:
     """Renders migrations for one database alias, offline. One per Django context."""
 
@@ -271,7 +284,12 @@ class Renderer:
                         )
                 return by_table.get(table, (None, None))
 
-            self.editor.begin_operation(table_model)
+            def known_tables() -> set[str]:
+                before_keys = set(before_models)
+                models_before = [m for k, m in state.models.items() if k not in before_keys]
+                return {t for m in [*models_before, *before_models.values()] for t in _tables(m)}
+
+            self.editor.begin_operation(table_model, known_tables)
             try:
                 with connections_blocked():
                     # Render the state before the operation first, as Django's own path has
