@@ -149,6 +149,7 @@ def migration_file(module: types.ModuleType) -> str | None:
 
 def exec_module_from_text(name: str, path: str, text: str) -> types.ModuleType:
     """Import module ``name`` from ``text`` (an editor's unsaved buffer) as if it were ``path``."""
+    sys.modules.pop(name, None)  # never leave an older version behind, even on a syntax error
     spec = importlib.util.spec_from_loader(name, loader=None, origin=path)
     assert spec is not None
     module = importlib.util.module_from_spec(spec)

@@ -1,0 +1,123 @@
+"""The worker process: JSON lines over stdin/stdout, a long-lived Django context."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "examples" / "shop"
+
+
+class Worker:
+    def __init__(self, cwd: Path) -> None:
+        env = dict(os.environ)
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+        env["PYTHONPATH"] = str(REPO / "server")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "django_migration_lsp.worker"],
+            cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True,
+        )
+        self.next_id = 0
+        self.notifications: list[dict] = []
+
+    def request(self, method: str, **params):
+        self.next_id += 1
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps({"id": self.next_id, "method": method,
+                                          "params": params}) + "\n")
+        self.proc.stdin.flush()
+        while True:
+            line = self.proc.stdout.readline()
+            assert line, self.proc.stderr.read() if self.proc.stderr else "worker died"
+            message = json.loads(line)  # every stdout line is protocol JSON
+            if "id" in message and message["id"] == self.next_id:
+                return message
+            self.notifications.append(message)
+
+    def close(self) -> int:
+        self.request("shutdown")
+        return self.proc.wait(timeout=30)
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Path:
+    target = tmp_path / "shop"
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+def test_initialize_lint_and_incremental_buffers(shop: Path):
+    worker = Worker(shop)
+    try:
+        info = worker.request("initialize", root=str(shop), options={})
+        assert info["result"]["vendor"] == "sqlite"
+        assert info["result"]["migrations"] >= 30
+        full = worker.request("lint")["result"]["results"]
+        assert any(n["method"] == "progress" for n in worker.notifications)
+        by_name = {(r["app"], r["name"]): r for r in full}
+        assert by_name[("catalog", "0004_remove_product_legacy_code")]["findings"][0]["code"] == (
+            "DROP_COLUMN"
+        )
+        assert by_name[("catalog", "0004_remove_product_legacy_code")]["operations"][0][
+            "statements"
+        ]
+        # an unsaved buffer: a clean migration becomes dangerous, the file on disk is untouched
+        path = shop / "catalog/migrations/0002_product_description.py"
+        text = path.read_text().replace(
+            "operations = [",
+            'operations = [\n        migrations.RemoveField(model_name="product", name="sku"),',
+        )
+        result = worker.request("lint_file", path=str(path), text=text)["result"]["results"][0]
+        assert [f["code"] for f in result["findings"]] == ["DROP_COLUMN"]
+        assert result["findings"][0]["span"]["line"] == 8
+        # half-typed: a syntax error is located, the worker lives on
+        broken = text.replace('name="sku"),', 'name="sku",')
+        result = worker.request("lint_file", path=str(path), text=broken)["result"]["results"][0]
+        assert result["status"] == "render_error"
+        assert result["error_location"]["line"] >= 8
+        # back to the file on disk
+        result = worker.request("lint_file", path=str(path), text=None)["result"]["results"][0]
+        assert result["status"] == "ok"
+        # the descendants of an edited migration are re-checked on request
+        results = worker.request("lint_file", path=str(path), text=text, descendants=True)
+        names = [r["name"] for r in results["result"]["results"]]
+        assert names[0] == "0002_product_description" and "0015_product_catalog_prod_title_idx" in names
+        assert worker.close() == 0
+    finally:
+        worker.proc.kill()
+
+
+def test_prints_in_user_code_do_not_corrupt_the_protocol(shop: Path):
+    noisy = shop / "catalog/migrations/0002_product_description.py"
+    noisy.write_text('print("hello from a migration")\n' + noisy.read_text())
+    worker = Worker(shop)
+    try:
+        assert worker.request("initialize", root=str(shop))["result"]["vendor"] == "sqlite"
+        assert worker.request("lint")["result"]["results"]
+        assert worker.close() == 0
+        assert "hello from a migration" in worker.proc.stderr.read()
+    finally:
+        worker.proc.kill()
+
+
+def test_broken_settings_is_an_error_response_not_a_crash(shop: Path):
+    settings = shop / "shopsite/settings.py"
+    settings.write_text(settings.read_text() + "\nraise ImportError('no such thing')\n")
+    worker = Worker(shop)
+    try:
+        response = worker.request("initialize", root=str(shop))
+        assert response["error"]["kind"] == "project"
+        assert "no such thing" in response["error"]["message"]
+        assert response["error"]["problem"]["path"].endswith("settings.py")
+        assert worker.request("ping")["result"] == "pong"
+        assert worker.close() == 0
+    finally:
+        worker.proc.kill()
