@@ -209,7 +209,7 @@ class Worker:
             }
         keys = [key]
         if params.get("descendants") and key in self.session.loader.graph.nodes:
-            keys += [k for k in self.session.loader.graph.descendants(key) if k != key]
+            keys += [k for k in self.session.loader.graph.backwards_plan(key) if k != key]
         run = self._lint_loaded(overrides, None, keys)
         self._remember_overrides(overrides)
         run.results.sort(key=lambda r: (r.app, r.name) != key)
