@@ -27,9 +27,7 @@ class PostgresUnavailable(RuntimeError):
 
 def find_bindir() -> Path | None:
     """The newest PostgreSQL ``bin`` directory with initdb and pg_ctl."""
-    candidates = sorted(
-        glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2])
-    )
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]))
     for directory in reversed(candidates):
         if os.path.exists(os.path.join(directory, "initdb")):
             return Path(directory)
@@ -88,8 +86,9 @@ class PostgresServer:
         if self.data_dir is None or self.bindir is None:
             return
         subprocess.run(
-            _as_postgres([str(self.bindir / "pg_ctl"), "-D", str(self.data_dir), "-m", "immediate",
-                          "stop"]),
+            _as_postgres(
+                [str(self.bindir / "pg_ctl"), "-D", str(self.data_dir), "-m", "immediate", "stop"]
+            ),
             capture_output=True,
             check=False,
         )
@@ -109,7 +108,9 @@ def start_server() -> PostgresServer:
     if existing:
         parsed = urlparse(existing)
         return PostgresServer(
-            parsed.hostname or "127.0.0.1", parsed.port or 5432, parsed.username or "postgres",
+            parsed.hostname or "127.0.0.1",
+            parsed.port or 5432,
+            parsed.username or "postgres",
             parsed.password or "",
         )
     bindir = find_bindir()
@@ -124,8 +125,20 @@ def start_server() -> PostgresServer:
         shutil.chown(base, "postgres")
         os.chmod(base, 0o755)
     init = subprocess.run(
-        _as_postgres([str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
-                      "-E", "UTF8", "--no-sync"]),
+        _as_postgres(
+            [
+                str(bindir / "initdb"),
+                "-D",
+                str(data),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ]
+        ),
         capture_output=True,
         text=True,
     )
@@ -134,8 +147,21 @@ def start_server() -> PostgresServer:
     port = free_port()
     options = f"-h 127.0.0.1 -p {port} -k {base} -F -c fsync=off -c full_page_writes=off"
     start = subprocess.run(
-        _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-o", options,
-                      "-l", str(base / "server.log"), "-w", "-t", "60", "start"]),
+        _as_postgres(
+            [
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(base / "server.log"),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ]
+        ),
         capture_output=True,
         text=True,
     )

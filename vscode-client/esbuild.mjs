@@ -1,9 +1,12 @@
 // Bundles the extension (src/extension.ts and what it imports, vscode-languageclient included)
 // into dist/extension.js, so the .vsix ships no node_modules.
 import * as esbuild from 'esbuild';
+import { rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+
+rmSync('dist/extension.js.map', { force: true });
 
 const ctx = await esbuild.context({
     entryPoints: ['src/extension.ts'],

@@ -160,11 +160,11 @@ class EnvRecorder:
         self._original = original
         recording = Recording.__new__(Recording)
         recording.__dict__.update(original.__dict__)
-        os.environ = recording  # type: ignore[assignment]
+        os.environ = recording  # type: ignore[assignment]  # noqa: B003 - same contents
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        os.environ = self._original  # type: ignore[assignment]
+        os.environ = self._original  # type: ignore[assignment]  # noqa: B003
 
 
 def migration_keys(session: Any) -> dict[tuple[str, str], str]:

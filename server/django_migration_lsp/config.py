@@ -1,9 +1,10 @@
 """Lint options and where they come from.
 
 Precedence (highest first): command-line flags / LSP client settings, then
-``[tool.django-migration-lsp]`` in the project's ``pyproject.toml``, then django-migration-linter's
-own config files (``[tool.django_migration_linter]`` in pyproject.toml, ``[django_migration_linter]``
-in ``.django_migration_linter.cfg``, ``setup.cfg``, ``tox.ini``), then the Django setting
+``[tool.django-migration-lsp]`` in the project's ``pyproject.toml``, then
+django-migration-linter's own config files (``[tool.django_migration_linter]`` in
+pyproject.toml, ``[django_migration_linter]`` in ``.django_migration_linter.cfg``,
+``setup.cfg``, ``tox.ini``), then the Django setting
 ``MIGRATION_LINTER_OPTIONS`` (applied once Django is set up: ``apply_django_settings``).
 """
 

@@ -59,7 +59,12 @@ def test_json_schema_and_operation_lines(project, cli):
     assert set(doc["project"]) >= {"root", "settings", "vendor", "django"}
     assert doc["project"]["vendor"] == "sqlite"
     assert doc["summary"] == {
-        "migrations": 3, "ok": 1, "warning": 1, "error": 1, "ignored": 0, "render_error": 0,
+        "migrations": 3,
+        "ok": 1,
+        "warning": 1,
+        "error": 1,
+        "ignored": 0,
+        "render_error": 0,
     }
     entry = result.migration("shop", "0002_remove_price")
     assert entry["path"] == "shop/migrations/0002_remove_price.py"
@@ -69,7 +74,10 @@ def test_json_schema_and_operation_lines(project, cli):
     assert finding["severity"] == "error"
     # the RemoveField call: line 12 col 9 to line 15 col 10 (1-based, end exclusive)
     assert (finding["line"], finding["column"], finding["end_line"], finding["end_column"]) == (
-        12, 9, 15, 10,
+        12,
+        9,
+        15,
+        10,
     )
     assert finding["operation_index"] == 1
     assert finding["sql"] and "DROP COLUMN" in finding["sql"][0]
@@ -85,27 +93,46 @@ def test_text_output_and_exit_codes(project, cli):
     assert "Erroneous migrations: 1/3" in result.stdout
     # excluding the code project-wide: only the warning is left, exit 0
     result = cli(
-        "lint", str(root), "--no-cache", "--include-apps", "shop",
-        "--exclude-migration-tests", "DROP_COLUMN",
+        "lint",
+        str(root),
+        "--no-cache",
+        "--include-apps",
+        "shop",
+        "--exclude-migration-tests",
+        "DROP_COLUMN",
     )
     assert result.code == 0, result.stdout
     # warnings as errors
     result = cli(
-        "lint", str(root), "--no-cache", "--include-apps", "shop",
-        "--exclude-migration-tests", "DROP_COLUMN", "--warnings-as-errors",
+        "lint",
+        str(root),
+        "--no-cache",
+        "--include-apps",
+        "shop",
+        "--exclude-migration-tests",
+        "DROP_COLUMN",
+        "--warnings-as-errors",
     )
     assert result.code == 1
     result = cli(
-        "lint", str(root), "--no-cache", "--include-apps", "shop",
-        "--exclude-migration-tests", "DROP_COLUMN", "--warnings-as-errors", "CREATE_INDEX",
+        "lint",
+        str(root),
+        "--no-cache",
+        "--include-apps",
+        "shop",
+        "--exclude-migration-tests",
+        "DROP_COLUMN",
+        "--warnings-as-errors",
+        "CREATE_INDEX",
     )
     assert result.code == 0
 
 
 def test_github_and_sarif(project, cli):
     root = shop(project)
-    result = cli("lint", str(root), "--no-cache", "--format", "github", "--include-apps", "shop",
-                 cwd=root)
+    result = cli(
+        "lint", str(root), "--no-cache", "--format", "github", "--include-apps", "shop", cwd=root
+    )
     line = next(x for x in result.stdout.splitlines() if "DROP_COLUMN" in x)
     assert line.startswith("::error file=shop/migrations/0002_remove_price.py,line=12,col=9,")
     assert "endLine=15" in line
@@ -113,8 +140,10 @@ def test_github_and_sarif(project, cli):
     sarif = json.loads(result.stdout)
     assert sarif["version"] == "2.1.0"
     run = sarif["runs"][0]
-    assert {r["id"] for r in run["tool"]["driver"]["rules"]} == {"DROP_COLUMN",
-                                                                "RUNPYTHON_REVERSIBLE"}
+    assert {r["id"] for r in run["tool"]["driver"]["rules"]} == {
+        "DROP_COLUMN",
+        "RUNPYTHON_REVERSIBLE",
+    }
     drop = next(r for r in run["results"] if r["ruleId"] == "DROP_COLUMN")
     assert drop["level"] == "error"
     region = drop["locations"][0]["physicalLocation"]["region"]
@@ -126,15 +155,17 @@ def test_github_and_sarif(project, cli):
 def test_ignore_comment_and_ignore_migration(project, cli):
     root = shop(project)
     path = root / "shop/migrations/0002_remove_price.py"
-    path.write_text(path.read_text().replace(
-        "# the dangerous one", "# migration-lint: ignore[DROP_COLUMN]"
-    ))
+    path.write_text(
+        path.read_text().replace("# the dangerous one", "# migration-lint: ignore[DROP_COLUMN]")
+    )
     data = root / "shop/migrations/0003_data.py"
     data.write_text(
         data.read_text()
-        .replace("from django.db import migrations\n",
-                 "from django.db import migrations\n"
-                 "from django_migration_lsp.operations import IgnoreMigration\n")
+        .replace(
+            "from django.db import migrations\n",
+            "from django.db import migrations\n"
+            "from django_migration_lsp.operations import IgnoreMigration\n",
+        )
         .replace("operations = [", "operations = [IgnoreMigration(), ")
     )
     result = cli("lint", str(root), "--no-cache", "--format", "json", "--include-apps", "shop")
@@ -161,8 +192,15 @@ def test_pyproject_config_and_django_setting_precedence(project, cli):
     assert result.codes("shop", "0002_remove_price") == ["DROP_COLUMN"]
     assert result.codes("shop", "0003_data") == []
     # flags win over pyproject
-    result = cli("lint", str(root), "--no-cache", "--format", "json",
-                 "--exclude-migration-tests", "DROP_COLUMN")
+    result = cli(
+        "lint",
+        str(root),
+        "--no-cache",
+        "--format",
+        "json",
+        "--exclude-migration-tests",
+        "DROP_COLUMN",
+    )
     assert result.codes("shop", "0003_data") == ["RUNPYTHON_REVERSIBLE"]
     assert result.codes("shop", "0002_remove_price") == []
 
@@ -213,8 +251,16 @@ def test_git_commit_id(project, cli):
 def test_cache_warm_run_and_invalidation(project, cli, tmp_path: Path):
     root = shop(project)
     cache = tmp_path / "cache"
-    base = ["lint", str(root), "--format", "json", "--include-apps", "shop",
-            "--cache-path", str(cache)]
+    base = [
+        "lint",
+        str(root),
+        "--format",
+        "json",
+        "--include-apps",
+        "shop",
+        "--cache-path",
+        str(cache),
+    ]
     cold = cli(*base)
     assert cold.code == 1
     assert not any(m.get("cached") for m in cold.json()["migrations"])

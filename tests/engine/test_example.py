@@ -18,10 +18,22 @@ REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "shop"
 EXPECTED = json.loads((EXAMPLE / "expected_findings.json").read_text())
 ALL_CODES = {
-    "NOT_NULL", "DROP_COLUMN", "DROP_TABLE", "RENAME_COLUMN", "RENAME_TABLE", "ALTER_COLUMN",
-    "ADD_UNIQUE", "RUNPYTHON_REVERSIBLE", "RUNPYTHON_ARGS_NAMING_CONVENTION",
-    "RUNPYTHON_MODEL_IMPORT", "RUNPYTHON_MODEL_VARIABLE_NAME", "RUNSQL_REVERSIBLE",
-    "CREATE_INDEX", "CREATE_INDEX_EXCLUSIVE", "DROP_INDEX", "REINDEX",
+    "NOT_NULL",
+    "DROP_COLUMN",
+    "DROP_TABLE",
+    "RENAME_COLUMN",
+    "RENAME_TABLE",
+    "ALTER_COLUMN",
+    "ADD_UNIQUE",
+    "RUNPYTHON_REVERSIBLE",
+    "RUNPYTHON_ARGS_NAMING_CONVENTION",
+    "RUNPYTHON_MODEL_IMPORT",
+    "RUNPYTHON_MODEL_VARIABLE_NAME",
+    "RUNSQL_REVERSIBLE",
+    "CREATE_INDEX",
+    "CREATE_INDEX_EXCLUSIVE",
+    "DROP_INDEX",
+    "REINDEX",
 }
 URL_VAR = "DJANGO_MIGRATION_LSP_EXAMPLE_DATABASE_URL"
 
@@ -33,15 +45,15 @@ def pg_url(server, db: str) -> str:
 def summarise(doc: dict) -> dict:
     return {
         f"{m['app']}.{m['name']}": {
-            "status": m["status"], "codes": sorted(f["code"] for f in m["findings"])
+            "status": m["status"],
+            "codes": sorted(f["code"] for f in m["findings"]),
         }
         for m in doc["migrations"]
     }
 
 
 def lint_example(tmp_path: Path, env: dict[str, str] | None = None) -> dict:
-    result = run_cli("lint", str(EXAMPLE), "--no-cache", "--format", "json",
-                     cwd=tmp_path, env=env)
+    result = run_cli("lint", str(EXAMPLE), "--no-cache", "--format", "json", cwd=tmp_path, env=env)
     assert result.code == 1, result.stderr  # the example has errors by design
     return result.json()
 
@@ -69,7 +81,8 @@ def test_every_finding_points_at_its_operation(tmp_path: Path):
             first = lines[finding["line"] - 1][finding["column"] - 1 :]
             # the range starts at the operation's call: `migrations.X(` or `X(`
             assert "(" in first and first.split("(")[0].replace(".", "").isidentifier(), (
-                migration["name"], finding,
+                migration["name"],
+                finding,
             )
 
 
@@ -82,8 +95,14 @@ def _copy(tmp_path: Path) -> Path:
 def _manage(project: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     full = dict(os.environ, **env)
     full.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=project, env=full,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=project,
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_example_migrates_on_sqlite_and_models_match(tmp_path: Path):
@@ -106,9 +125,11 @@ def test_example_migrates_on_postgresql(tmp_path: Path, postgres_server):
 
 #: (migration, code) the reference reports that are wrong, each with the reason.
 REFERENCE_FALSE_POSITIVES = {
-    ("orders.0003_fix_quantities", "RUNPYTHON_MODEL_VARIABLE_NAME"):
-        "Order is an imported model with no apps.get_model() call at all; the reference's "
-        "regex reports a variable-name mismatch for any X.objects without X = get_model(…X…)",
+    (
+        "orders.0003_fix_quantities",
+        "RUNPYTHON_MODEL_VARIABLE_NAME",
+    ): "Order is an imported model with no apps.get_model() call at all; the reference's "
+    "regex reports a variable-name mismatch for any X.objects without X = get_model(…X…)",
 }
 #: On SQLite the reference flags NOT_NULL for any table rebuild that copies a NOT NULL column;
 #: these rebuilds add or tighten no NOT NULL column (decimal precision, a unique constraint
@@ -145,8 +166,16 @@ def reference_findings(project: Path, env: dict[str, str]) -> set[tuple[str, str
     settings.write_text(
         settings.read_text() + '\nINSTALLED_APPS = INSTALLED_APPS + ["django_migration_linter"]\n'
     )
-    proc = _manage(project, "lintmigrations", "--no-cache", "--ignore-sqlmigrate-errors",
-                   "--exclude-apps", "auth", "contenttypes", env=env)
+    proc = _manage(
+        project,
+        "lintmigrations",
+        "--no-cache",
+        "--ignore-sqlmigrate-errors",
+        "--exclude-apps",
+        "auth",
+        "contenttypes",
+        env=env,
+    )
     assert proc.returncode in (0, 1), proc.stderr[-2000:]
     pairs: set[tuple[str, str]] = set()
     current = None

@@ -31,14 +31,16 @@ LITERAL = re.compile(r"'[^']*'")
 
 
 def lint(env: dict[str, str], tmp_path: Path) -> dict:
-    result = run_cli("lint", str(PROJECT), "--no-cache", "--format", "json", cwd=tmp_path,
-                     env=env, timeout=600)
+    result = run_cli(
+        "lint", str(PROJECT), "--no-cache", "--format", "json", cwd=tmp_path, env=env, timeout=600
+    )
     assert result.code in (0, 1), result.stderr
     return result.json()
 
 
-@pytest.mark.parametrize("url", ["", "postgresql://nobody@127.0.0.1:1/none"],
-                         ids=["sqlite", "postgresql"])
+@pytest.mark.parametrize(
+    "url", ["", "postgresql://nobody@127.0.0.1:1/none"], ids=["sqlite", "postgresql"]
+)
 def test_every_migration_renders_offline(url: str, tmp_path: Path):
     doc = lint({URL_VAR: url}, tmp_path)
     assert doc["summary"]["migrations"] >= 230
@@ -50,8 +52,9 @@ def test_every_migration_renders_offline(url: str, tmp_path: Path):
 @pytest.mark.postgres
 def test_sql_matches_django_on_a_migrated_postgresql(postgres_server):
     db = postgres_server.create_database("thirdparty_parity")
-    report = run_parity(PROJECT, "tpsite.settings", {URL_VAR: pg_url(postgres_server, db)},
-                        "--progressive")
+    report = run_parity(
+        PROJECT, "tpsite.settings", {URL_VAR: pg_url(postgres_server, db)}, "--progressive"
+    )
     assert report["our_errors"] == {}
     assert report["django_failed"] == {}
     for name, diff in report["different"].items():

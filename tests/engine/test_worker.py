@@ -22,8 +22,12 @@ class Worker:
         env["PYTHONPATH"] = str(REPO / "server")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "django_migration_lsp.worker"],
-            cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         self.next_id = 0
         self.notifications: list[dict] = []
@@ -31,8 +35,9 @@ class Worker:
     def request(self, method: str, **params):
         self.next_id += 1
         assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.proc.stdin.write(json.dumps({"id": self.next_id, "method": method,
-                                          "params": params}) + "\n")
+        self.proc.stdin.write(
+            json.dumps({"id": self.next_id, "method": method, "params": params}) + "\n"
+        )
         self.proc.stdin.flush()
         while True:
             line = self.proc.stdout.readline()
@@ -89,7 +94,10 @@ def test_initialize_lint_and_incremental_buffers(shop: Path):
         # the descendants of an edited migration are re-checked on request
         results = worker.request("lint_file", path=str(path), text=text, descendants=True)
         names = [r["name"] for r in results["result"]["results"]]
-        assert names[0] == "0002_product_description" and "0015_product_catalog_prod_title_idx" in names
+        assert (
+            names[0] == "0002_product_description"
+            and "0015_product_catalog_prod_title_idx" in names
+        )
         assert worker.close() == 0
     finally:
         worker.proc.kill()

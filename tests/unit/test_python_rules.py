@@ -6,8 +6,13 @@ from django_migration_lsp.rules.python_code import runpython_hits
 
 
 def info(source: str, globals_=None, name="forwards", args=("apps", "schema_editor")):
-    return {"name": name, "source": source, "args": list(args), "module_globals": globals_ or {},
-            "is_noop": False}
+    return {
+        "name": name,
+        "source": source,
+        "args": list(args),
+        "module_globals": globals_ or {},
+        "is_noop": False,
+    }
 
 
 def codes(code, reverse=None, reversible=True):
@@ -41,11 +46,14 @@ def test_helpers_and_parameters_are_not_model_imports():
 def test_reversible_args_and_reverse_code():
     src = "def forwards(apps, editor):\n    pass\n"
     assert codes(info(src, args=("apps", "editor")), reversible=False) == [
-        "RUNPYTHON_ARGS_NAMING_CONVENTION", "RUNPYTHON_REVERSIBLE",
+        "RUNPYTHON_ARGS_NAMING_CONVENTION",
+        "RUNPYTHON_REVERSIBLE",
     ]
     back = "def backwards(apps, schema_editor):\n    Item.objects.all()\n"
-    assert codes(info("def forwards(apps, schema_editor):\n    pass\n"),
-                 info(back, {"Item": "import"}, name="backwards")) == ["RUNPYTHON_MODEL_IMPORT"]
+    assert codes(
+        info("def forwards(apps, schema_editor):\n    pass\n"),
+        info(back, {"Item": "import"}, name="backwards"),
+    ) == ["RUNPYTHON_MODEL_IMPORT"]
 
 
 def test_missing_or_broken_source_never_crashes():

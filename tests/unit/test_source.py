@@ -44,7 +44,10 @@ def test_operation_spans_in_code_points():
     source = parse_migration_source(MIGRATION, "m.py")
     assert source.syntax_error is None
     assert [o.name for o in source.operations] == [
-        "AddField", "RemoveField", "RunSQL", "SeparateDatabaseAndState",
+        "AddField",
+        "RemoveField",
+        "RunSQL",
+        "SeparateDatabaseAndState",
     ]
     add, remove = source.operations[0], source.operations[1]
     assert add.span == Span(8, 8, 8, 89)  # "é" is one column, two UTF-8 bytes
@@ -74,7 +77,9 @@ def test_sub_operation_spans():
 
 @pytest.mark.parametrize("module", ["", "migrations.", "django_migration_linter.", "dml."])
 def test_ignore_migration_by_name(module: str):
-    text = MIGRATION.replace("    operations = [\n", f"    operations = [\n        {module}IgnoreMigration(),\n")
+    text = MIGRATION.replace(
+        "    operations = [\n", f"    operations = [\n        {module}IgnoreMigration(),\n"
+    )
     source = parse_migration_source(text)
     assert source.ignore_migration
     assert source.operations[0].name == "IgnoreMigration"
@@ -89,7 +94,9 @@ def test_dynamic_operations_fall_back_to_the_operations_line():
 
 def test_syntax_error_half_way_through_typing():
     text = MIGRATION.replace('name="price",', 'name="price",\n            migrations.AddField(')
-    text = text.replace("        ),\n        migrations.RunSQL(", "        ,\n        migrations.RunSQL(", 1)
+    text = text.replace(
+        "        ),\n        migrations.RunSQL(", "        ,\n        migrations.RunSQL(", 1
+    )
     source = parse_migration_source(text)
     assert source.syntax_error is not None
     assert source.syntax_error.span.line >= 8

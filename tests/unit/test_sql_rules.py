@@ -16,7 +16,9 @@ def codes(ops, vendor="postgresql", atomic=True):
 
 
 def test_skeleton_blanks_literals_and_comments():
-    s = skeleton("UPDATE t SET note = 'ALTER TABLE x DROP COLUMN y' -- DROP COLUMN\n/* DROP TABLE */")
+    s = skeleton(
+        "UPDATE t SET note = 'ALTER TABLE x DROP COLUMN y' -- DROP COLUMN\n/* DROP TABLE */"
+    )
     assert "DROP" not in s
     assert s.startswith("UPDATE t SET note = ''")
 
@@ -41,13 +43,18 @@ def test_not_null_default_dropped_is_flagged_kept_default_is_not():
 def test_attribution_and_new_table_exemptions():
     ops = [
         op(0, 'CREATE TABLE "shop_new" ("id" bigint NOT NULL PRIMARY KEY);'),
-        op(1, 'CREATE UNIQUE INDEX "u" ON "shop_new" ("id");',
-           'CREATE INDEX "i" ON "shop_new" ("id");'),
+        op(
+            1,
+            'CREATE UNIQUE INDEX "u" ON "shop_new" ("id");',
+            'CREATE INDEX "i" ON "shop_new" ("id");',
+        ),
         op(2, 'CREATE INDEX "j" ON "shop_old" ("id");'),
         op(3, 'ALTER TABLE "shop_old" ADD CONSTRAINT "x_uniq" UNIQUE ("a", "b");'),
     ]
     assert codes(ops) == [
-        ("ADD_UNIQUE", 3), ("CREATE_INDEX", 2), ("CREATE_INDEX_EXCLUSIVE", 2),
+        ("ADD_UNIQUE", 3),
+        ("CREATE_INDEX", 2),
+        ("CREATE_INDEX_EXCLUSIVE", 2),
     ]
     # not atomic: no lock is held across statements
     assert ("CREATE_INDEX_EXCLUSIVE", 2) not in codes(ops, atomic=False)
@@ -71,7 +78,8 @@ def test_renames_and_alter_type():
         [op(0, 'ALTER TABLE "t" ALTER COLUMN "p" TYPE numeric(12, 2) USING "p"::numeric(12, 2);')]
     ) == [("ALTER_COLUMN", 0)]
     assert codes([op(0, "ALTER TABLE `t` MODIFY `p` numeric(12, 2) NOT NULL;")], "mysql") == [
-        ("ALTER_COLUMN", 0), ("NOT_NULL", 0)
+        ("ALTER_COLUMN", 0),
+        ("NOT_NULL", 0),
     ]
 
 
@@ -82,14 +90,32 @@ def test_sqlite_rebuild_is_judged_by_facts():
         'DROP TABLE "shop_item";',
         'ALTER TABLE "new__shop_item" RENAME TO "shop_item";',
     ]
-    widened = {"table_remade": True, "column_altered": {
-        "table": "shop_item", "column": "sku", "old_type": "varchar(5)", "new_type": "varchar(5)",
-        "old_null": False, "new_null": False, "old_unique": False, "new_unique": False}}
+    widened = {
+        "table_remade": True,
+        "column_altered": {
+            "table": "shop_item",
+            "column": "sku",
+            "old_type": "varchar(5)",
+            "new_type": "varchar(5)",
+            "old_null": False,
+            "new_null": False,
+            "old_unique": False,
+            "new_unique": False,
+        },
+    }
     assert codes([op(0, *rebuild, facts=widened)], "sqlite") == []
-    tightened = {"table_remade": True, "column_altered": {
-        **widened["column_altered"], "old_null": True, "new_null": False, "new_unique": True}}
+    tightened = {
+        "table_remade": True,
+        "column_altered": {
+            **widened["column_altered"],
+            "old_null": True,
+            "new_null": False,
+            "new_unique": True,
+        },
+    }
     assert codes([op(0, *rebuild, facts=tightened)], "sqlite") == [
-        ("ADD_UNIQUE", 0), ("NOT_NULL", 0)
+        ("ADD_UNIQUE", 0),
+        ("NOT_NULL", 0),
     ]
 
 
@@ -103,16 +129,28 @@ def test_facts_rules_when_there_is_no_sql():
 
 
 def test_runsql_reverse_is_linted_and_separate_database_and_state():
-    runsql = op(0, "UPDATE t SET a = 1;", kind="RunSQL", origin="runsql",
-                facts={"runsql": {"reversible": True, "reverse_statements": ["DROP TABLE t;"]}})
+    runsql = op(
+        0,
+        "UPDATE t SET a = 1;",
+        kind="RunSQL",
+        origin="runsql",
+        facts={"runsql": {"reversible": True, "reverse_statements": ["DROP TABLE t;"]}},
+    )
     hits = lint_operations([runsql], "postgresql", atomic=True)
     assert [(h.code, "reverse SQL" in h.detail) for h in hits] == [("DROP_TABLE", True)]
     irreversible = op(0, kind="RunSQL", origin="runsql", facts={"runsql": {"reversible": False}})
     assert codes([irreversible]) == [("RUNSQL_REVERSIBLE", 0)]
     parent = RenderedOperation(1, "SeparateDatabaseAndState", "", [])
     parent.sub_operations = [
-        RenderedOperation(1, "RunSQL", "", ["ALTER TABLE t DROP COLUMN c;"], "runsql",
-                          facts={"runsql": {"reversible": True}}, sub_index=0)
+        RenderedOperation(
+            1,
+            "RunSQL",
+            "",
+            ["ALTER TABLE t DROP COLUMN c;"],
+            "runsql",
+            facts={"runsql": {"reversible": True}},
+            sub_index=0,
+        )
     ]
     (hit,) = lint_operations([op(0), parent], "postgresql", atomic=True)
     assert (hit.code, hit.operation_index, hit.sub_index) == ("DROP_COLUMN", 1, 0)

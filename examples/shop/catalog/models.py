@@ -17,6 +17,8 @@ class Product(models.Model):
     class Meta:
         unique_together = [("category", "sku")]
         constraints = [
-            models.UniqueConstraint(fields=["title", "category"], name="uniq_product_title_category")
+            models.UniqueConstraint(
+                fields=["title", "category"], name="uniq_product_title_category"
+            )
         ]
         indexes = [models.Index(fields=["title"], name="catalog_prod_title_idx")]

@@ -89,8 +89,9 @@ _RULES = [
         "Adding a unique constraint",
         "Old code may still write duplicates, which now fail; building the constraint also locks "
         "the table and fails outright if duplicates already exist.",
-        "Deduplicate and make the code respect uniqueness first; on PostgreSQL build a unique index "
-        "CONCURRENTLY (non-atomic migration) and attach it with ADD CONSTRAINT … USING INDEX.",
+        "Deduplicate and make the code respect uniqueness first; on PostgreSQL build a unique "
+        "index CONCURRENTLY (non-atomic migration) and attach it with ADD CONSTRAINT … USING "
+        "INDEX.",
     ),
     Rule(
         "RUNPYTHON_REVERSIBLE",

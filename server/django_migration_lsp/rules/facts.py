@@ -45,9 +45,9 @@ def facts_hits(
         old_type, new_type = altered.get("old_type"), altered.get("new_type")
         if old_type is not None and new_type is not None and old_type != new_type:
             hits.append(("ALTER_COLUMN", detail))
-        if altered.get("old_null") is True and altered.get("new_null") is False:
-            if not altered.get("db_default"):
-                hits.append(("NOT_NULL", detail))
+        tightened = altered.get("old_null") is True and altered.get("new_null") is False
+        if tightened and not altered.get("db_default"):
+            hits.append(("NOT_NULL", detail))
         if altered.get("old_unique") is False and altered.get("new_unique") is True:
             hits.append(("ADD_UNIQUE", detail))
     unique = facts.get("unique_added")
@@ -55,9 +55,12 @@ def facts_hits(
         hits.append(("ADD_UNIQUE", _table_detail(unique.get("table"))))
     if vendor == "postgresql":
         index = facts.get("index_added")
-        if isinstance(index, dict) and index.get("table") not in created_tables:
-            if not index.get("concurrently"):
-                hits.append(("CREATE_INDEX", _table_detail(index.get("table"))))
+        if (
+            isinstance(index, dict)
+            and index.get("table") not in created_tables
+            and not index.get("concurrently")
+        ):
+            hits.append(("CREATE_INDEX", _table_detail(index.get("table"))))
         index_dropped = facts.get("index_dropped")
         if isinstance(index_dropped, dict) and not index_dropped.get("concurrently"):
             hits.append(("DROP_INDEX", _table_detail(index_dropped.get("table"))))

@@ -167,21 +167,21 @@ def analyse_operation(
         ):
             hits.append(SqlHit("ALTER_COLUMN", statement, _table_detail(table, _column(skel))))
         # NOT NULL: as the reference, a default set and dropped again does not count
+        adds_not_null = NOT_NULL.search(skel) and (
+            SET_NOT_NULL.search(skel)
+            or "ADD COLUMN" in skel
+            or "MODIFY" in skel
+            or ("ADD" in skel and "CONSTRAINT" not in skel)
+        )
         if (
-            NOT_NULL.search(skel)
+            adds_not_null
             and not skel.startswith(("CREATE TABLE", "CREATE INDEX", "CREATE UNIQUE INDEX"))
             and not new_table
             and vendor != "sqlite"
         ):
-            if (
-                SET_NOT_NULL.search(skel)
-                or "ADD COLUMN" in skel
-                or "MODIFY" in skel
-                or ("ADD" in skel and "CONSTRAINT" not in skel)
-            ):
-                not_null = not_null or SqlHit(
-                    "NOT_NULL", statement, _table_detail(table, _column(skel))
-                )
+            not_null = not_null or SqlHit(
+                "NOT_NULL", statement, _table_detail(table, _column(skel))
+            )
         if DEFAULT_NOT_NULL.search(skel) or SET_DEFAULT.search(skel):
             has_default = True
         if DROP_DEFAULT.search(skel):

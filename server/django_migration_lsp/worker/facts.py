@@ -111,9 +111,8 @@ def operation_facts(
         new_name = op.new_name if isinstance(op, ops.RenameModel) else op.name
         old = _model(from_state, app_label, old_name)
         new = _model(to_state, app_label, new_name)
-        if _migrates(new, alias) and old is not None:
-            if old._meta.db_table != new._meta.db_table:
-                facts["table_renamed"] = [old._meta.db_table, new._meta.db_table]
+        if _migrates(new, alias) and old is not None and old._meta.db_table != new._meta.db_table:
+            facts["table_renamed"] = [old._meta.db_table, new._meta.db_table]
     elif isinstance(op, ops.AddField):
         model = _model(to_state, app_label, op.model_name)
         if _migrates(model, alias):

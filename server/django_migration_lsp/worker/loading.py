@@ -232,7 +232,7 @@ def load_disk_migrations(
             for _, name, is_pkg in pkgutil.iter_modules(package.__path__)
             if not is_pkg and name[0] not in "_~"
         )
-        pkg_dir = list(package.__path__)[0]
+        pkg_dir = next(iter(package.__path__))
         for name in names:
             key = (label, name)
             dotted = f"{module_name}.{name}"

@@ -140,9 +140,13 @@ def _offline_introspection_class(base: type) -> type:
 
         def get_constraints(self, cursor: Any, table_name: str) -> dict[str, Any]:
             editor = self._editor()
-            model, model_state = editor.table_model(table_name) if editor.table_model else (
-                None,
-                None,
+            model, model_state = (
+                editor.table_model(table_name)
+                if editor.table_model
+                else (
+                    None,
+                    None,
+                )
             )
             if model is None:
                 return {}
@@ -154,8 +158,13 @@ def _offline_introspection_class(base: type) -> type:
             if model is None or model._meta.pk is None:
                 return []
             column = model._meta.pk.column
-            return [{"table": table_name, "column": column,
-                     "name": catalog.pg_object_name(table_name, column, "seq")}]
+            return [
+                {
+                    "table": table_name,
+                    "column": column,
+                    "name": catalog.pg_object_name(table_name, column, "seq"),
+                }
+            ]
 
     return OfflineIntrospection
 

@@ -232,5 +232,5 @@ def main() -> None:
     protocol_out = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray prints go to stderr
     sys.stdout = sys.stderr
-    stdin = open(sys.stdin.fileno(), encoding="utf-8", closefd=False)
-    Worker(protocol_out).serve(stdin)
+    with open(sys.stdin.fileno(), encoding="utf-8", closefd=False) as stdin:
+        Worker(protocol_out).serve(stdin)

@@ -244,9 +244,9 @@ class Renderer:
     def _state_forwards(
         self, op: Any, app_label: str, state: ProjectState, rendered: RenderedOperation
     ) -> None:
-        if isinstance(op, (ops.RunSQL, ops.RunPython, ops.SeparateDatabaseAndState)):
-            if getattr(op, "state_operations", None):
-                self._reverse = None
+        stateful = isinstance(op, (ops.RunSQL, ops.RunPython, ops.SeparateDatabaseAndState))
+        if stateful and getattr(op, "state_operations", None):
+            self._reverse = None
         try:
             op.state_forwards(app_label, state)
         except Exception as exc:

@@ -76,7 +76,7 @@ export type Runner = (
     command: string,
     args: string[],
     options: { cwd?: string; timeoutMs: number; env?: NodeJS.ProcessEnv },
-) => Promise<{ stdout: string; stderr: string; error?: Error & { code?: string | number } }>;
+) => Promise<{ stdout: string; stderr: string; error?: Error & { code?: string | number | null; killed?: boolean } }>;
 
 export const execRunner: Runner = (command, args, options) =>
     new Promise((resolve) => {
@@ -124,7 +124,7 @@ export async function probeInterpreter(
         message = 'not found';
     } else if (error?.code === 'EACCES') {
         message = 'not executable';
-    } else if ((error as { killed?: boolean } | undefined)?.killed) {
+    } else if (error?.killed) {
         message = 'did not answer in time';
     } else {
         const detail = (stderr || stdout || error?.message || '').trim().split(/\r?\n/).slice(-3).join(' ');

@@ -1,0 +1,105 @@
+// The extension's commands.
+
+import * as vscode from 'vscode';
+import { COMMANDS, SERVER_COMMANDS } from './constants';
+import { formatSqlResult } from './common/sql';
+import { selectInterpreter } from './interpreterPicker';
+import { ServerManager } from './languageServer';
+import { Logger } from './log';
+import { PythonInterpreters } from './python';
+import { SqlDocuments } from './sqlDocument';
+
+function targetUri(arg: unknown): vscode.Uri | undefined {
+    if (arg instanceof vscode.Uri) {
+        return arg;
+    }
+    if (typeof arg === 'string') {
+        return vscode.Uri.parse(arg);
+    }
+    return vscode.window.activeTextEditor?.document.uri;
+}
+
+function summarise(result: unknown): { text: string; problems: boolean } {
+    if (result && typeof result === 'object') {
+        const r = result as Record<string, unknown>;
+        const s = (r.summary && typeof r.summary === 'object' ? r.summary : r) as Record<string, unknown>;
+        const counts = ['errors', 'warnings', 'infos']
+            .filter((k) => typeof s[k] === 'number')
+            .map((k) => `${s[k]} ${s[k] === 1 ? k.slice(0, -1) : k}`);
+        if (counts.length) {
+            const total = ['errors', 'warnings', 'infos'].reduce((n, k) => n + (typeof s[k] === 'number' ? (s[k] as number) : 0), 0);
+            return { text: `Cross-checks: ${counts.join(', ')}.`, problems: total > 0 };
+        }
+        if (Array.isArray(r.findings)) {
+            return { text: `Cross-checks: ${r.findings.length} finding(s).`, problems: r.findings.length > 0 };
+        }
+        if (typeof r.message === 'string') {
+            return { text: r.message, problems: false };
+        }
+    }
+    if (typeof result === 'string' && result) {
+        return { text: result, problems: false };
+    }
+    return { text: 'Cross-checks done: see the Problems view.', problems: true };
+}
+
+export function registerCommands(
+    context: vscode.ExtensionContext,
+    manager: ServerManager,
+    python: PythonInterpreters,
+    sql: SqlDocuments,
+    log: Logger,
+): void {
+    const fail = (what: string, err: unknown) => {
+        const message = err instanceof Error ? err.message : String(err);
+        log.error(`${what}: ${message}`);
+        void vscode.window.showErrorMessage(`Django Migration Linter: ${what}: ${message}`, 'Show Logs').then((c) => {
+            if (c) {
+                log.show();
+            }
+        });
+    };
+
+    context.subscriptions.push(
+        vscode.commands.registerCommand(COMMANDS.restart, () => manager.restart('restart command')),
+
+        vscode.commands.registerCommand(COMMANDS.showLogs, () => log.show()),
+
+        vscode.commands.registerCommand(COMMANDS.selectInterpreter, () => selectInterpreter(python, manager.interpreter)),
+
+        vscode.commands.registerCommand(COMMANDS.showMigrationSql, async (arg?: unknown) => {
+            const uri = targetUri(arg);
+            if (!uri || uri.scheme !== 'file') {
+                void vscode.window.showInformationMessage('Open a migration file to see its SQL.');
+                return;
+            }
+            try {
+                const result = await vscode.window.withProgress(
+                    { location: vscode.ProgressLocation.Window, title: 'Rendering the migration SQL…' },
+                    () => manager.executeServerCommand(SERVER_COMMANDS.showMigrationSql, [uri.toString()]),
+                );
+                await sql.show(uri, formatSqlResult(result, uri.toString()));
+            } catch (err) {
+                fail('could not show the SQL', err);
+            }
+        }),
+
+        vscode.commands.registerCommand(COMMANDS.runChecks, async () => {
+            const folder = vscode.workspace.workspaceFolders?.[0];
+            try {
+                const result = await vscode.window.withProgress(
+                    { location: vscode.ProgressLocation.Notification, title: 'Django migrations: running the cross-checks…' },
+                    () => manager.executeServerCommand(SERVER_COMMANDS.runChecks, folder ? [folder.uri.toString()] : []),
+                );
+                const { text, problems } = summarise(result);
+                log.info(text);
+                const choice = await vscode.window.showInformationMessage(text, ...(problems ? ['Show Problems'] : []));
+                if (choice) {
+                    await vscode.commands.executeCommand('workbench.actions.view.problems');
+                }
+            } catch (err) {
+                fail('the cross-checks failed', err);
+            }
+        }),
+    );
+}
