@@ -52,6 +52,7 @@ def to_json(project: dict[str, Any], results: list[MigrationResult]) -> dict[str
                 "findings": [finding_json(f) for f in r.findings],
                 "error": r.error,
                 "error_location": r.error_location,
+                "cached": r.cached,
             }
             for r in results
         ],

@@ -265,7 +265,9 @@ def test_cache_warm_run_and_invalidation(project, cli, tmp_path: Path):
     assert cold.code == 1
     assert not any(m.get("cached") for m in cold.json()["migrations"])
     warm = cli(*base)
-    assert warm.json()["migrations"] == cold.json()["migrations"]
+    strip = lambda doc: [{k: v for k, v in m.items() if k != "cached"} for m in doc["migrations"]]  # noqa: E731
+    assert strip(warm.json()) == strip(cold.json())
+    assert all(m["cached"] for m in warm.json()["migrations"])
     # a changed migration invalidates itself and its descendants, never a stale verdict
     path = root / "shop/migrations/0002_remove_price.py"
     time.sleep(0.01)
@@ -274,6 +276,9 @@ def test_cache_warm_run_and_invalidation(project, cli, tmp_path: Path):
     after = cli(*base)
     assert after.code == 0, after.stdout
     assert after.migration("shop", "0002_remove_price")["status"] == "ok"
+    cached = {m["name"]: m["cached"] for m in after.json()["migrations"]}
+    # the changed file and its descendant are recomputed; the untouched ancestor comes cached
+    assert cached == {"0001_initial": True, "0002_remove_price": False, "0003_data": False}
     # option changes are part of the key
     other = cli(*base, "--exclude-migration-tests", "RUNPYTHON_REVERSIBLE")
     assert other.codes("shop", "0003_data") == []
@@ -282,3 +287,25 @@ def test_cache_warm_run_and_invalidation(project, cli, tmp_path: Path):
     pg = cli(*base, env=env)
     assert pg.json()["project"]["vendor"] == "postgresql"
     assert cli(*base).json()["project"]["vendor"] == "sqlite"
+
+
+def test_manage_py_lintmigrations_drop_in(project, tmp_path: Path):
+    """`manage.py lintmigrations` with django_migration_lsp in INSTALLED_APPS runs our engine."""
+    import sys
+
+    root = shop(project, extra_settings='INSTALLED_APPS += ["django_migration_lsp"]')
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    proc = subprocess.run(
+        [sys.executable, "manage.py", "lintmigrations", "shop", "--format", "json", "--no-cache"],
+        cwd=root, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert [m["name"] for m in doc["migrations"]] == ["0001_initial", "0002_remove_price", "0003_data"]
+    proc = subprocess.run(
+        [sys.executable, "manage.py", "lintmigrations", "shop", "0001", "--no-cache"],
+        cwd=root, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Valid migrations: 1/1" in proc.stdout

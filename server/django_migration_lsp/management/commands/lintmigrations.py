@@ -36,7 +36,7 @@ class Command(BaseCommand):
         from ...output import dumps, to_github, to_json, to_sarif, to_text
         from ...worker.loading import ProjectLoadError
 
-        namespace = argparse.Namespace(settings=options.get("settings"), **options)
+        namespace = argparse.Namespace(**options)
         root = Path(options.get("project_root_path") or os.getcwd()).resolve()
         try:
             lint_options = load_options(root, lint_flags(namespace))
