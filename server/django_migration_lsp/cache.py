@@ -322,9 +322,7 @@ def cached_lint(root: Path, options: LintOptions, session_class: Callable[..., A
             to_render.add(key)
     session.rendered = {}
     session.render(to_render)
-    run = LintRun(session.project, problems=list(session.problems))
-    for p in session.disk.app_problems:
-        run.problems.append(f"{p.path or p.app}: {p.message}")
+    run = session.new_run()
     new_store: dict[str, Any] = {}
     for key in selected:
         result = results.get(key) or session.result_for(key)

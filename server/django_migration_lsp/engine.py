@@ -446,22 +446,36 @@ class LintSession:
     ) -> LintRun:
         """Load, select, render and judge; results sorted by (app, name)."""
         self.load(overrides)
+        return self.lint_loaded(overrides, progress, keys)
+
+    def lint_loaded(
+        self,
+        overrides: dict[str, str] | None = None,
+        progress: ProgressCallback | None = None,
+        keys: list[Key] | None = None,
+    ) -> LintRun:
+        """Select, render and judge the migrations loaded last (``keys``: only these)."""
+        assert self.disk is not None
         selected, ignored = self.select()
         if keys is not None:
             wanted = set(keys)
             selected = [k for k in selected if k in wanted]
-        assert self.disk is not None
         to_render = {k for k in selected if k not in ignored and k in self.disk.migrations}
         self.rendered = {}
         self.render(to_render)
-        run = LintRun(self.project, problems=list(self.problems))
-        for p in self.disk.app_problems:
-            run.problems.append(f"{p.path or p.app}: {p.message}")
+        run = self.new_run()
         for index, key in enumerate(selected):
             result = self.result_for(key, overrides)
             run.results.append(result)
             if progress:
                 progress(index + 1, len(selected), result)
+        return run
+
+    def new_run(self) -> LintRun:
+        """An empty run carrying the problems that concern no single migration."""
+        assert self.disk is not None
+        run = LintRun(self.project, problems=list(self.problems))
+        run.problems += [f"{p.path or p.app}: {p.message}" for p in self.disk.app_problems]
         return run
 
 

@@ -168,7 +168,8 @@ class _Columns:
         return Span(line, start, line, len(text))
 
 
-def _callee(node: ast.AST) -> str | None:
+def callee_name(node: ast.AST) -> str | None:
+    """``RemoveField`` for ``migrations.RemoveField(...)``; None if not a call."""
     if isinstance(node, ast.Call):
         func = node.func
         if isinstance(func, ast.Attribute):
@@ -279,12 +280,12 @@ def parse_migration_source(text: str, path: str | None = None) -> MigrationSourc
                     source.operations_list_span = cols.span(value)
                     source.operations = []
                     for index, element in enumerate(value.elts):
-                        op = OperationSpan(index, cols.span(element), _callee(element))
+                        op = OperationSpan(index, cols.span(element), callee_name(element))
                         if op.name == "SeparateDatabaseAndState" and isinstance(element, ast.Call):
                             subs = _sub_list(element)
                             if isinstance(subs, (ast.List, ast.Tuple)):
                                 op.sub_operations = [
-                                    OperationSpan(i, cols.span(e), _callee(e))
+                                    OperationSpan(i, cols.span(e), callee_name(e))
                                     for i, e in enumerate(subs.elts)
                                 ]
                         _apply_ignores(op, source.ignore_comments)

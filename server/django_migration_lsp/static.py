@@ -13,18 +13,8 @@ import textwrap
 from typing import Any
 
 from .findings import RenderedOperation
-from .source import MigrationSource
+from .source import MigrationSource, callee_name
 from .sqltext import split_sql
-
-
-def _call_name(node: ast.AST) -> str | None:
-    if isinstance(node, ast.Call):
-        func = node.func
-        if isinstance(func, ast.Attribute):
-            return func.attr
-        if isinstance(func, ast.Name):
-            return func.id
-    return None
 
 
 def _arg(call: ast.Call, position: int, keyword: str) -> ast.AST | None:
@@ -166,7 +156,7 @@ def operation_from_call(
     sub_index: int | None = None,
 ) -> RenderedOperation:
     """What an operation call plainly does, without Django."""
-    kind = _call_name(call) or "Operation"
+    kind = callee_name(call) or "Operation"
     op = RenderedOperation(
         index=index, kind=kind, description=kind, sub_index=sub_index, sql_origin="static"
     )
@@ -215,7 +205,7 @@ def operation_from_call(
         facts["table_renamed"] = [_table(app, old), _table(app, new)]
     elif kind == "AddField":
         field_call = _arg(call, 2, "field")
-        field_kind = _call_name(field_call) if field_call is not None else None
+        field_kind = callee_name(field_call) if field_call is not None else None
         if field_kind != "ManyToManyField":
             null = _kwarg_bool(field_call, "null") or False
             facts["column_added"] = {
@@ -231,7 +221,7 @@ def operation_from_call(
         facts["tables_created"] = [_table(app, _str(_arg(call, 0, "name")))]
     elif kind == "AddConstraint":
         constraint = _arg(call, 1, "constraint")
-        if _call_name(constraint) == "UniqueConstraint":
+        if callee_name(constraint) == "UniqueConstraint":
             facts["unique_added"] = {"table": _table(app, model), "columns": [], "name": None}
     elif kind in ("AddIndex", "AddIndexConcurrently"):
         facts["index_added"] = {

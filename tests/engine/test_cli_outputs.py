@@ -298,14 +298,26 @@ def test_manage_py_lintmigrations_drop_in(project, tmp_path: Path):
     env.pop("DJANGO_SETTINGS_MODULE", None)
     proc = subprocess.run(
         [sys.executable, "manage.py", "lintmigrations", "shop", "--format", "json", "--no-cache"],
-        cwd=root, env=env, capture_output=True, text=True, timeout=120,
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 1, proc.stderr
     doc = json.loads(proc.stdout)
-    assert [m["name"] for m in doc["migrations"]] == ["0001_initial", "0002_remove_price", "0003_data"]
+    assert [m["name"] for m in doc["migrations"]] == [
+        "0001_initial",
+        "0002_remove_price",
+        "0003_data",
+    ]
     proc = subprocess.run(
         [sys.executable, "manage.py", "lintmigrations", "shop", "0001", "--no-cache"],
-        cwd=root, env=env, capture_output=True, text=True, timeout=120,
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Valid migrations: 1/1" in proc.stdout

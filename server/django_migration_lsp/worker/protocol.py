@@ -159,29 +159,11 @@ class Worker:
 
         self.session.load(overrides, fresh)
         keys = [tuple(t) for t in targets] if targets else None
-        run = self._lint_loaded(overrides, progress if params.get("progress", True) else None, keys)
+        run = self.session.lint_loaded(
+            overrides, progress if params.get("progress", True) else None, keys
+        )
         self._remember_overrides(overrides)
         return self._results(run)
-
-    def _lint_loaded(self, overrides: dict[str, str], progress: Any, keys: Any) -> Any:
-        from ..engine import LintRun
-
-        session = self.session
-        selected, ignored = session.select()
-        if keys is not None:
-            wanted = set(keys)
-            selected = [k for k in selected if k in wanted]
-        to_render = {k for k in selected if k not in ignored and k in session.disk.migrations}
-        session.render(to_render)
-        run = LintRun(session.project, problems=list(session.problems))
-        for p in session.disk.app_problems:
-            run.problems.append(f"{p.path or p.app}: {p.message}")
-        for index, key in enumerate(selected):
-            result = session.result_for(key, overrides)
-            run.results.append(result)
-            if progress:
-                progress(index + 1, len(selected), result)
-        return run
 
     def _remember_overrides(self, overrides: dict[str, str]) -> None:
         for path in overrides:
@@ -210,7 +192,7 @@ class Worker:
         keys = [key]
         if params.get("descendants") and key in self.session.loader.graph.nodes:
             keys += [k for k in self.session.loader.graph.backwards_plan(key) if k != key]
-        run = self._lint_loaded(overrides, None, keys)
+        run = self.session.lint_loaded(overrides, None, keys)
         self._remember_overrides(overrides)
         run.results.sort(key=lambda r: (r.app, r.name) != key)
         return self._results(run)
