@@ -153,3 +153,16 @@ def test_missing_project_dir(cli, tmp_path: Path):
     result = cli("lint", str(tmp_path / "nope"))
     assert result.code == 2
     assert "not a directory" in result.stderr
+
+
+def test_backend_that_cannot_be_imported_falls_back_to_operation_rules(project, cli):
+    root = project(
+        {"shop": {"0001_initial": INITIAL, "0002_remove_price": DROP}},
+        extra_settings='DATABASES = {"default": {"ENGINE": "django.db.backends.mysql", "NAME": "x"}}',
+    )
+    result = cli("lint", str(root), "--no-cache", "--format", "json", "--include-apps", "shop")
+    assert result.code == 1, result.stderr
+    entry = result.migration("shop", "0002_remove_price")
+    assert [f["code"] for f in entry["findings"]] == ["DROP_COLUMN"]
+    assert "could not be loaded" in entry["error"] and "mysql" in entry["error"].lower()
+    assert result.json()["project"]["vendor"] == "mysql"

@@ -161,7 +161,7 @@ export class Workbench {
     /** Opens a file by its absolute path through "File: Open File…" (VS Code's own file dialog). */
     async openFile(absPath) {
         const page = this.page;
-        await this.command('File: Open File...');
+        await this.command('File: Open File');
         const input = page.locator('.quick-input-widget .quick-input-box input');
         await input.waitFor({ state: 'visible' });
         await input.fill(absPath);

@@ -21,6 +21,11 @@ from typing import Any
 
 SETTINGS_ENV = "DJANGO_SETTINGS_MODULE"
 
+#: aliases whose database backend could not be imported -> why (their ENGINE is replaced by
+#: Django's dummy backend in this process so the project still loads; SQL is not rendered for
+#: them, operations are checked from what they do)
+MISSING_BACKENDS: dict[str, str] = {}
+
 
 @dataclass
 class LoadProblem:
@@ -121,8 +126,8 @@ def setup_django(root: Path, settings: str | None = None) -> str:
         import django
         from django.conf import settings as django_settings
 
+        _replace_missing_backends(django_settings)
         django.setup()
-        django_settings.DATABASES  # noqa: B018 - force evaluation of lazy settings
     except Exception as exc:
         path, line, col = locate_exception(exc, root)
         raise ProjectLoadError(
@@ -137,6 +142,22 @@ def setup_django(root: Path, settings: str | None = None) -> str:
             )
         ) from exc
     return module
+
+
+def _replace_missing_backends(django_settings: Any) -> None:
+    """Swap backends whose driver is not installed for Django's dummy one (see MISSING_BACKENDS)."""
+    from django.db.utils import load_backend
+
+    for alias, config in django_settings.DATABASES.items():
+        engine = config.get("ENGINE") or ""
+        if not engine or engine == "django.db.backends.dummy":
+            continue
+        try:
+            load_backend(engine)
+        except Exception as exc:
+            MISSING_BACKENDS[alias] = f"{engine}: {describe_exception(exc)}"
+            config["ORIGINAL_ENGINE"] = engine
+            config["ENGINE"] = "django.db.backends.dummy"
 
 
 def migration_file(module: types.ModuleType) -> str | None:

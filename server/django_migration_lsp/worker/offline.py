@@ -71,7 +71,8 @@ def vendor_of(alias: str) -> str:
     """The vendor of a configured alias, from its ENGINE path, without importing the backend."""
     from django.conf import settings
 
-    engine = settings.DATABASES[alias].get("ENGINE", "")
+    config = settings.DATABASES[alias]
+    engine = config.get("ORIGINAL_ENGINE") or config.get("ENGINE", "")
     for vendor in ("postgresql", "postgis", "sqlite", "spatialite", "mysql", "oracle"):
         if vendor in engine:
             return {"postgis": "postgresql", "spatialite": "sqlite"}.get(vendor, vendor)
@@ -86,6 +87,10 @@ def offline_connection(alias: str, server_version: tuple[int, ...] | None = None
     """
     from django.db import connections
 
+    from .loading import MISSING_BACKENDS
+
+    if alias in MISSING_BACKENDS:
+        raise ImportError(MISSING_BACKENDS[alias])
     real = connections[alias]  # imports the backend
     wrapper = type(real)(dict(real.settings_dict), alias)
     wrapper.ensure_connection = _refuse  # instance level: this one never connects
