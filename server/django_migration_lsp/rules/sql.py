@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import sqlparse
 from sqlparse import tokens as T
+from sqlparse.lexer import Lexer
+
+_LEXER = Lexer.get_default_instance()
 
 IDENT = r'(?:"[^"]+"|`[^`]+`|\[[^\]]+\]|[\w.$]+)'
 
@@ -48,23 +50,23 @@ def unquote(name: str) -> str:
 
 
 def skeleton(statement: str) -> str:
-    """Keywords upper-cased, literals blanked, comments gone, whitespace collapsed."""
+    """Keywords upper-cased, literals blanked, comments gone, whitespace collapsed.
+
+    Uses sqlparse's lexer only: tokens are all the rules need, and grouping (``parse``) costs
+    ~50 times more.
+    """
     parts: list[str] = []
-    for parsed in sqlparse.parse(statement):
-        for token in parsed.flatten():
-            ttype = token.ttype
-            if ttype in T.Comment or ttype in T.Comment.Single or ttype in T.Comment.Multiline:
-                continue
-            if ttype in T.Whitespace or ttype in T.Newline or token.is_whitespace:
-                parts.append(" ")
-            elif ttype in T.String.Single:
-                parts.append("''")
-            elif ttype in T.Keyword or ttype in T.Keyword.DDL or ttype in T.Keyword.DML:
-                parts.append(token.normalized.upper())
-            elif ttype in T.Name.Builtin:
-                parts.append(token.value)
-            else:
-                parts.append(token.value)
+    for ttype, value in _LEXER.get_tokens(statement):
+        if ttype in T.Comment:
+            continue
+        if ttype in T.Whitespace or ttype in T.Newline or ttype in T.Text.Whitespace:
+            parts.append(" ")
+        elif ttype in T.String.Single:
+            parts.append("''")
+        elif ttype in T.Keyword:
+            parts.append(value.upper())
+        else:
+            parts.append(value)
     text = re.sub(r"\s+", " ", "".join(parts)).strip()
     return text.rstrip(";").strip()
 
