@@ -25,6 +25,7 @@ export default tseslint.config(
     },
     {
         files: ['**/*.mjs'],
-        languageOptions: { globals: { ...globals.node } },
+        // The e2e helpers also pass functions that run in the browser (page.waitForFunction).
+        languageOptions: { globals: { ...globals.node, ...globals.browser } },
     },
 );

@@ -24,8 +24,8 @@ from .findings import (
     RenderedOperation,
     status_for,
 )
-from .rules import RuleHit, lint_operations, message_for
 from .rules.catalogue import RULES
+from .rules.run import RuleHit, lint_operations, message_for
 from .source import (
     MigrationSource,
     SourceDecodeError,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django_migration_lsp.findings import RenderedOperation
-from django_migration_lsp.rules import lint_operations
+from django_migration_lsp.rules.run import lint_operations
 from django_migration_lsp.rules.sql import skeleton
 
 

@@ -155,7 +155,6 @@ export class Workbench {
         const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: title }).first();
         await row.waitFor({ state: 'visible', timeout: 15000 });
         await input.press('Enter');
-        await page.locator('.quick-input-widget').waitFor({ state: 'hidden' }).catch(() => undefined);
     }
 
     /** Opens a file by its absolute path through "File: Open File…" (VS Code's own file dialog). */
@@ -163,7 +162,12 @@ export class Workbench {
         const page = this.page;
         await this.command('File: Open File');
         const input = page.locator('.quick-input-widget .quick-input-box input');
-        await input.waitFor({ state: 'visible' });
+        // The palette's input becomes the dialog's: it then holds a folder path.
+        await page.waitForFunction(
+            () => document.querySelector('.quick-input-widget .quick-input-box input')?.value.startsWith('/'),
+            undefined,
+            { timeout: 15000 },
+        );
         await input.fill(absPath);
         await page.waitForTimeout(300);
         await input.press('Enter');
@@ -180,7 +184,7 @@ export class Workbench {
         await input.waitFor({ state: 'visible' });
         await input.fill(`:${line}:${column}`);
         await input.press('Enter');
-        await page.locator('.quick-input-widget').waitFor({ state: 'hidden' }).catch(() => undefined);
+        await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5000 });
     }
 
     async showProblems() {

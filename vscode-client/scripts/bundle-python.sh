@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 repo=$(cd "$here/.." && pwd)
 py=${PYTHON:-python3}
 export PIP_ROOT_USER_ACTION=ignore
-pip=("$py" -m pip install --disable-pip-version-check --no-input --no-compile --no-warn-script-location)
+pip=("$py" -m pip install --quiet --disable-pip-version-check --no-input --no-compile --no-warn-script-location)
 
 rm -rf "$here/bundled/libs" "$here/bundled/server"
 # Wheels only, pure Python only, for the oldest Python we support: the same bundle runs on 3.10+.

@@ -1,0 +1,54 @@
+"""Hover: the SQL an operation runs (pure)."""
+
+from __future__ import annotations
+
+from ..findings import MigrationResult, RenderedOperation
+from ..source import parse_migration_source
+
+VENDORS = {"postgresql": "PostgreSQL", "sqlite": "SQLite", "mysql": "MySQL", "oracle": "Oracle"}
+
+
+def operation_at(text: str, line: int, character: int) -> int | None:
+    """Index of the operation whose call spans the 0-based position."""
+    source = parse_migration_source(text)
+    for op in source.operations or []:
+        span = op.span
+        after_start = (line + 1, character) >= (span.line, span.col)
+        before_end = (line + 1, character) <= (span.end_line, span.end_col)
+        if after_start and before_end:
+            return op.index
+    return None
+
+
+def operation_markdown(op: RenderedOperation, vendor: str | None) -> str:
+    """Markdown: what the operation is and the SQL it runs on the configured backend."""
+    name = VENDORS.get(vendor or "", vendor or "the configured database")
+    parts = [f"**{op.kind}** — {op.description}", ""]
+    statements = op.statements
+    if op.sql_origin == "python":
+        parts.append("Runs Python code (no SQL of its own).")
+    elif statements:
+        parts.append(f"SQL on {name}:")
+        parts.append("```sql\n" + "\n".join(statements) + "\n```")
+    elif op.error:
+        parts.append(f"The SQL could not be rendered: {op.error}")
+    else:
+        parts.append(f"No SQL on {name} (a state-only change).")
+    for note in op.notes:
+        parts.append(f"> {note}")
+    return "\n".join(parts)
+
+
+def migration_sql(result: MigrationResult) -> str:
+    """A migration's whole SQL, operation by operation, as a script."""
+    vendor = VENDORS.get(result.vendor or "", result.vendor or "")
+    lines = [f"-- {result.app}.{result.name} on {vendor}"]
+    for op in result.operations:
+        lines.append(f"--\n-- {op.description}\n--")
+        if op.sql_origin == "python":
+            lines.append("-- (RunPython: Python code, no SQL)")
+        lines.extend(op.statements)
+        if op.error:
+            lines.append(f"-- could not be rendered: {op.error}")
+        lines.extend(f"-- note: {n}" for n in op.notes)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,109 @@
+"""Django projects in the workspace, their interpreter and their merged options."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..config import OPTION_NAMES, ConfigError, has_config_section, normalise_key, read_pyproject
+
+SKIP_DIRS = {
+    ".git",
+    ".hg",
+    "node_modules",
+    "__pycache__",
+    ".venv",
+    "venv",
+    "env",
+    ".tox",
+    ".nox",
+    "site-packages",
+    "build",
+    "dist",
+    ".mypy_cache",
+    ".ruff_cache",
+}
+SERVER_KEYS = {"lint_on_change", "debounce_ms", "request_timeout", "python"}
+
+
+@dataclass
+class Project:
+    root: Path
+    options: dict[str, Any] = field(default_factory=dict)
+    config_error: str | None = None
+
+    def contains(self, path: Path) -> bool:
+        try:
+            path.resolve().relative_to(self.root)
+            return True
+        except ValueError:
+            return False
+
+
+def is_project_root(directory: Path) -> bool:
+    """A ``manage.py`` or a ``[tool.django-migration-lsp]`` section marks a Django project."""
+    return (directory / "manage.py").is_file() or has_config_section(directory)
+
+
+def discover(folder: Path, max_depth: int = 4) -> list[Path]:
+    """Project roots under a workspace folder (the folder itself first)."""
+    roots: list[Path] = []
+    folder = folder.resolve()
+    for dirpath, dirnames, _files in os.walk(folder):
+        depth = len(Path(dirpath).relative_to(folder).parts)
+        here = Path(dirpath)
+        if (here / "pyvenv.cfg").exists():
+            dirnames[:] = []
+            continue
+        if is_project_root(here):
+            roots.append(here)
+        if depth >= max_depth:
+            dirnames[:] = []
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+    return roots
+
+
+def owner(projects: list[Project], path: Path) -> Project | None:
+    """The innermost project containing ``path``."""
+    matches = [p for p in projects if p.contains(path)]
+    return max(matches, key=lambda p: len(p.root.parts), default=None)
+
+
+def client_settings(raw: dict[str, Any] | None) -> dict[str, Any]:
+    """Editor settings (camelCase or snake_case) as option names."""
+    out: dict[str, Any] = {}
+    for key, value in (raw or {}).items():
+        name = normalise_key(key)
+        if name in OPTION_NAMES or name in SERVER_KEYS:
+            out[name] = value
+    return out
+
+
+def merged_options(root: Path, settings: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """Client settings over the project's pyproject; (options, config error or None)."""
+    try:
+        values, _origins = read_pyproject(root)
+        error = None
+    except ConfigError as exc:
+        values, error = {}, str(exc)
+    values.update({k: v for k, v in settings.items() if v not in (None, "")})
+    return values, error
+
+
+def interpreter(root: Path, options: dict[str, Any]) -> str:
+    """The worker's Python: ``python`` option > the project's .venv/venv > the server's own."""
+    configured = options.get("python")
+    if configured:
+        candidate = Path(os.path.expanduser(str(configured)))
+        if not candidate.is_absolute():
+            candidate = root / candidate
+        return str(candidate)
+    for name in (".venv", "venv"):
+        for binary in ("bin/python", "Scripts/python.exe"):
+            candidate = root / name / binary
+            if candidate.exists():
+                return str(candidate)
+    return sys.executable

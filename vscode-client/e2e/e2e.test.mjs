@@ -1,0 +1,292 @@
+// End to end in a real VS Code: code-server with the built .vsix installed by --install-extension,
+// opened on a copy of examples/shop, driven by Playwright in headless Chromium.
+//
+//   node --test e2e/e2e.test.mjs
+// Environment: E2E_VSIX (default dist/django-migration-lsp.vsix), E2E_PYTHON (the project's
+// interpreter, with Django; default: the repository's .venv, else python3), E2E_EXAMPLE (default
+// ../examples/shop), E2E_ARTIFACTS (screenshots and logs; default e2e/artifacts).
+// Needs e2e/install-harness.sh to have run, and Debian's chromium.
+
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { CODE_SERVER, freePort, installExtension, launchBrowser, makeProfile, startCodeServer, Workbench } from './vscode.mjs';
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+const clientRoot = path.resolve(here, '..');
+const repo = path.resolve(clientRoot, '..');
+const VSIX = process.env.E2E_VSIX ?? path.join(clientRoot, 'dist', 'django-migration-lsp.vsix');
+const EXAMPLE = process.env.E2E_EXAMPLE ?? path.join(repo, 'examples', 'shop');
+const ARTIFACTS = process.env.E2E_ARTIFACTS ?? path.join(here, 'artifacts');
+const PYTHON =
+    process.env.E2E_PYTHON ?? (fs.existsSync(path.join(repo, '.venv', 'bin', 'python')) ? path.join(repo, '.venv', 'bin', 'python') : 'python3');
+const MIGRATION = path.join('catalog', 'migrations', '0004_remove_product_legacy_code.py');
+const RUNPYTHON_MIGRATION = path.join('orders', 'migrations', '0002_backfill_quantities.py');
+const TIMEOUT = 90000;
+
+fs.mkdirSync(ARTIFACTS, { recursive: true });
+
+/** 1-based line and column of the first occurrence of `needle` in a file. */
+function positionOf(file, needle) {
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    const index = lines.findIndex((l) => l.includes(needle));
+    assert.ok(index >= 0, `${needle} not in ${file}`);
+    return { line: index + 1, column: lines[index].indexOf(needle) + 1 };
+}
+
+function copyProject(dest) {
+    fs.cpSync(EXAMPLE, dest, {
+        recursive: true,
+        filter: (src) => !/(__pycache__|\.sqlite3$|\.pyc$)/.test(src),
+    });
+}
+
+/** Copies what helps to see why a run failed: the extension's log, code-server's log. */
+function collectLogs(profile, name) {
+    const out = path.join(ARTIFACTS, `${name}-logs`);
+    fs.rmSync(out, { recursive: true, force: true });
+    fs.mkdirSync(out, { recursive: true });
+    const walk = (dir) => {
+        for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
+            const p = path.join(dir, entry.name);
+            if (entry.isDirectory()) {
+                walk(p);
+            } else if (/Django Migration Linter|exthost\.log|remoteagent\.log|code-server\.log/.test(entry.name)) {
+                fs.copyFileSync(p, path.join(out, `${path.basename(path.dirname(p))}-${entry.name}`));
+            }
+        }
+    };
+    walk(profile.root);
+    return out;
+}
+
+/** The Problems view rows that carry a rule code, as {code, line, column, text}. */
+async function markers(wb) {
+    const rows = await wb.page.locator('.markers-panel .monaco-list-row').evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+    return rows
+        .map((text) => {
+            const m = text.match(/django-migration-lsp\(([A-Z_]+)\)\[Ln (\d+), Col (\d+)\]/);
+            return m ? { code: m[1], line: Number(m[2]), column: Number(m[3]), text } : undefined;
+        })
+        .filter(Boolean);
+}
+
+async function waitForMarkers(wb, predicate, what) {
+    const deadline = Date.now() + TIMEOUT;
+    let last = [];
+    while (Date.now() < deadline) {
+        last = await markers(wb);
+        if (predicate(last)) {
+            return last;
+        }
+        await wb.page.waitForTimeout(500);
+    }
+    throw new Error(`timed out waiting for ${what}; the Problems view shows ${JSON.stringify(last)}`);
+}
+
+async function waitForStatus(wb, pattern) {
+    const deadline = Date.now() + TIMEOUT;
+    let text = '';
+    while (Date.now() < deadline) {
+        text = (await wb.statusText()).trim();
+        if (pattern.test(text)) {
+            return text;
+        }
+        await wb.page.waitForTimeout(250);
+    }
+    throw new Error(`the status bar item shows "${text}", not ${pattern}`);
+}
+
+/** Worker processes (python -m django_migration_lsp.worker) whose cwd is inside `dir`. */
+function workersIn(dir) {
+    const found = [];
+    for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+        try {
+            const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+            const cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
+            if (cmd.includes('django_migration_lsp.worker') && cwd.startsWith(dir)) {
+                found.push(`${pid}: ${cmd}`);
+            }
+        } catch {
+            // gone, or not ours to read
+        }
+    }
+    return found;
+}
+
+function userSettings(extra) {
+    return {
+        'workbench.startupEditor': 'none',
+        'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        'workbench.tips.enabled': false,
+        'chat.disableAIFeatures': true,
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'telemetry.telemetryLevel': 'off',
+        'editor.minimap.enabled': false,
+        'window.zoomLevel': 0,
+        'djangoMigrationLsp.interpreter': PYTHON,
+        'djangoMigrationLsp.trace.server': 'messages',
+        ...extra,
+    };
+}
+
+async function session(name, settings, folder) {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), `dmlsp-e2e-${name}-`));
+    const profile = makeProfile(path.join(root, 'profile'), userSettings(settings));
+    const installed = await installExtension(profile, VSIX);
+    assert.match(installed, /successfully installed/, installed);
+    const port = await freePort();
+    const server = await startCodeServer(profile, { port, logFile: path.join(profile.root, 'code-server.log') });
+    const browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const wb = new Workbench(page);
+    const workspace = path.join(root, 'shop');
+    copyProject(workspace);
+    return {
+        root,
+        profile,
+        wb,
+        workspace,
+        async open() {
+            await wb.open(server.url, folder ?? workspace);
+        },
+        async close(failed) {
+            if (failed) {
+                await page.screenshot({ path: path.join(ARTIFACTS, `${name}-failure.png`) }).catch(() => undefined);
+            }
+            const logs = collectLogs(profile, name);
+            await browser.close().catch(() => undefined);
+            await server.stop();
+            if (!failed && !process.env.E2E_KEEP) {
+                fs.rmSync(root, { recursive: true, force: true });
+            }
+            return logs;
+        },
+    };
+}
+
+describe('VS Code (code-server) with the packaged extension, trusted workspace', { timeout: 6 * 60000 }, () => {
+    let s;
+    let failed = false;
+
+    before(async () => {
+        assert.ok(fs.existsSync(VSIX), `no ${VSIX}: run npm run package first`);
+        assert.ok(fs.existsSync(CODE_SERVER), 'no code-server: run e2e/install-harness.sh first');
+        execFileSync(PYTHON, ['-c', 'import django'], { stdio: 'pipe' });
+        s = await session('trusted', { 'security.workspace.trust.enabled': false });
+        await s.open();
+    });
+
+    after(async () => {
+        if (s) {
+            const logs = await s.close(failed);
+            if (failed) {
+                console.log(`# logs of the failed run: ${logs}`);
+            }
+        }
+    });
+
+    const step = (name, fn) =>
+        test(name, async () => {
+            try {
+                await fn();
+            } catch (err) {
+                failed = true;
+                throw err;
+            }
+        });
+
+    step('opening a migration starts the bundled server with the configured interpreter', async () => {
+        await s.wb.openFile(path.join(s.workspace, MIGRATION));
+        await waitForStatus(s.wb, /Django migrations$/);
+    });
+
+    step('the DROP_COLUMN marker is on the RemoveField call', async () => {
+        const expected = positionOf(path.join(s.workspace, MIGRATION), 'migrations.RemoveField(');
+        await s.wb.showProblems();
+        const found = await waitForMarkers(s.wb, (ms) => ms.some((m) => m.code === 'DROP_COLUMN'), 'a DROP_COLUMN marker');
+        const drop = found.find((m) => m.code === 'DROP_COLUMN');
+        assert.deepEqual({ line: drop.line, column: drop.column }, expected, drop.text);
+        // The squiggle is in the editor too.
+        await s.wb.page.locator('.editor-group-container.active .squiggly-error').first().waitFor({ timeout: TIMEOUT });
+        await s.wb.page.screenshot({ path: path.join(ARTIFACTS, 'diagnostics.png') });
+    });
+
+    step('"Show Migration SQL" opens a read-only SQL document', async () => {
+        const page = s.wb.page;
+        await s.wb.command('Django Migrations: Show Migration SQL');
+        const tab = page.locator('.tabs-container .tab[aria-label*="0004_remove_product_legacy_code.sql"]');
+        await tab.first().waitFor({ timeout: TIMEOUT });
+        const editor = page.locator('.editor-group-container.active .monaco-editor');
+        await page.waitForFunction(() => /catalog_product/.test(document.querySelector('.editor-group-container.active .view-lines')?.textContent ?? ''), undefined, { timeout: TIMEOUT });
+        const text = await editor.locator('.view-lines').first().textContent();
+        assert.match(text, /legacy_code/);
+        assert.equal(await editor.locator('textarea').first().getAttribute('aria-readonly'), 'true');
+        // Language mode SQL (highlighted as such), shown in the status bar.
+        assert.match(await page.locator('[id="status.editor.mode"]').first().textContent(), /SQL/);
+        await page.screenshot({ path: path.join(ARTIFACTS, 'sql.png') });
+        await s.wb.command('View: Close Editor');
+    });
+
+    step('a quick fix from the light bulb makes the marker go away', async () => {
+        const page = s.wb.page;
+        const file = path.join(s.workspace, MIGRATION);
+        const { line } = positionOf(file, 'migrations.RemoveField(');
+        await s.wb.openFile(file);
+        await s.wb.gotoLine(line, 9);
+        const bulb = page.locator('.editor-group-container.active .lightBulbWidget');
+        await bulb.waitFor({ state: 'visible', timeout: TIMEOUT });
+        await bulb.click();
+        const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Ignore DROP_COLUMN for this operation' });
+        await fix.first().waitFor({ state: 'visible', timeout: TIMEOUT });
+        await page.screenshot({ path: path.join(ARTIFACTS, 'quickfix.png') });
+        await fix.first().click();
+        await waitForMarkers(s.wb, (ms) => !ms.some((m) => m.code === 'DROP_COLUMN'), 'the DROP_COLUMN marker to go away');
+        const buffer = await page.locator('.editor-group-container.active .view-lines').first().textContent();
+        assert.match(buffer.replace(/\u00a0/g, ' '), /# migration-lint: ignore\[DROP_COLUMN\]/);
+        await page.keyboard.press('Control+S');
+        await page.waitForTimeout(1500);
+        assert.match(fs.readFileSync(file, 'utf8'), /# migration-lint: ignore\[DROP_COLUMN\]/);
+        assert.deepEqual((await markers(s.wb)).filter((m) => m.code === 'DROP_COLUMN'), []);
+        await page.screenshot({ path: path.join(ARTIFACTS, 'fixed.png') });
+    });
+});
+
+describe('VS Code (code-server) with the packaged extension, untrusted workspace', { timeout: 4 * 60000 }, () => {
+    let s;
+    let failed = false;
+
+    before(async () => {
+        s = await session('untrusted', { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' });
+        await s.open();
+    });
+
+    after(async () => {
+        if (s) {
+            await s.close(failed);
+        }
+    });
+
+    test('Restricted Mode: static checks only, no worker, and it says so', async () => {
+        try {
+            const page = s.wb.page;
+            await s.wb.openFile(path.join(s.workspace, RUNPYTHON_MIGRATION));
+            await waitForStatus(s.wb, /restricted/);
+            await page.locator('.notification-toast', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: TIMEOUT });
+            await s.wb.showProblems();
+            await waitForMarkers(s.wb, (ms) => ms.some((m) => m.code.startsWith('RUNPYTHON')), 'a static RUNPYTHON_* marker');
+            await s.wb.openFile(path.join(s.workspace, MIGRATION));
+            await page.waitForTimeout(3000);
+            assert.deepEqual((await markers(s.wb)).filter((m) => m.code === 'DROP_COLUMN'), [], 'DROP_COLUMN needs Django: not in Restricted Mode');
+            assert.deepEqual(workersIn(s.workspace), []);
+            await page.screenshot({ path: path.join(ARTIFACTS, 'restricted.png') });
+        } catch (err) {
+            failed = true;
+            throw err;
+        }
+    });
+});
