@@ -8,8 +8,6 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from django_migration_lsp.edits import apply_edits  # noqa: F401 - pure helper used in asserts
-
 from .conftest import codes, wait_for
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")
@@ -84,40 +82,47 @@ async def _open(client: LanguageClient, path: Path) -> str:
     return uri
 
 
+def apply_lsp_edits(text: str, edits: list[types.TextEdit]) -> str:
+    """Apply LSP text edits (ASCII files: UTF-16 columns are code points)."""
+    lines = text.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+
+    def offset(pos: types.Position) -> int:
+        return offsets[pos.line] + pos.character if pos.line < len(lines) else len(text)
+
+    ordered = sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character))
+    for e in reversed(ordered):
+        text = text[: offset(e.range.start)] + e.new_text + text[offset(e.range.end) :]
+        lines = text.splitlines(keepends=True)
+        offsets = [0]
+        for line in lines:
+            offsets.append(offsets[-1] + len(line))
+    return text
+
+
 async def _apply(client: LanguageClient, path: Path, action: types.CodeAction) -> None:
     """Apply a code action as an editor would, then save."""
     edit = action.edit
-    assert edit is not None
-    if edit.changes:
-        for uri, edits in edit.changes.items():
-            target = Path(uri[len("file://") :])
-            text = target.read_text() if target.exists() else ""
-            lines = text.splitlines(keepends=True)
-            offsets = [0]
-            for line in lines:
-                offsets.append(offsets[-1] + len(line))
-            for e in sorted(
-                edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True
-            ):
-
-                def off(pos: types.Position) -> int:
-                    return offsets[pos.line] + pos.character if pos.line < len(lines) else len(text)
-
-                text = text[: off(e.range.start)] + e.new_text + text[off(e.range.end) :]
-            target.write_text(text)
-            if target != path:  # as an editor's file watcher reports it
-                client.workspace_did_change_watched_files(
-                    types.DidChangeWatchedFilesParams(
-                        changes=[types.FileEvent(uri=uri, type=types.FileChangeType.Changed)]
-                    )
+    assert edit is not None and edit.changes
+    for uri, edits in edit.changes.items():
+        target = Path(uri[len("file://") :])
+        text = apply_lsp_edits(target.read_text() if target.exists() else "", list(edits))
+        target.write_text(text)
+        if target != path:  # as an editor's file watcher reports it
+            client.workspace_did_change_watched_files(
+                types.DidChangeWatchedFilesParams(
+                    changes=[types.FileEvent(uri=uri, type=types.FileChangeType.Changed)]
                 )
-            if target == path:
-                client.text_document_did_change(
-                    types.DidChangeTextDocumentParams(
-                        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=5),
-                        content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
-                    )
+            )
+        else:
+            client.text_document_did_change(
+                types.DidChangeTextDocumentParams(
+                    text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=5),
+                    content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
                 )
+            )
     client.text_document_did_save(
         types.DidSaveTextDocumentParams(
             text_document=types.TextDocumentIdentifier(uri=path.as_uri())

@@ -301,9 +301,9 @@ class MigrationServer(LanguageServer):
             self.window_show_message(
                 types.ShowMessageParams(
                     types.MessageType.Error,
-                    f"django-migration-lsp: the Django worker for {runtime.project.root.name} failed "
-                    f"{runtime.crashes} times in a row ({reason}); not restarting it. Fix the cause "
-                    "and run the 'djangoMigrationLsp.restart' command.",
+                    f"django-migration-lsp: the Django worker for {runtime.project.root.name} "
+                    f"failed {runtime.crashes} times in a row ({reason}); not restarting it. "
+                    "Fix the cause and run the 'djangoMigrationLsp.restart' command.",
                 )
             )
             return
@@ -335,9 +335,9 @@ class MigrationServer(LanguageServer):
                     uri,
                     [
                         problem_diagnostic(
-                            f"Linting this migration timed out ({exc}): importing it, or a module it "
-                            "imports, hangs. The Django worker was killed and is being restarted; "
-                            "fix the hang and save.",
+                            f"Linting this migration timed out ({exc}): importing it, or a "
+                            "module it imports, hangs. The Django worker was killed and is "
+                            "being restarted; fix the hang and save.",
                             1,
                             0,
                             code="WORKER_TIMEOUT",
@@ -505,7 +505,7 @@ def did_change_watched_files(
         if runtime is None:
             if path.name in ("manage.py", "pyproject.toml"):  # maybe a new project
                 ls.discover()
-                asyncio.ensure_future(ls.start_all())
+                ls.schedule("discover", 0.1, ls.start_all)
             continue
         index = ls.runtimes.index(runtime)
         if is_migration(path):
