@@ -79,6 +79,8 @@ class MigrationServer(LanguageServer):
         self.results: dict[str, MigrationResult] = {}  # file path -> last result
         self.debouncers: dict[str, asyncio.Task[Any]] = {}
         self.relint_tasks: dict[Path, asyncio.Task[Any]] = {}
+        #: unsaved buffers that hung or killed the worker: not sent again until they change
+        self.poisoned: dict[str, str] = {}
 
     # -- settings ----------------------------------------------------------------------------
     @property
@@ -235,6 +237,10 @@ class MigrationServer(LanguageServer):
         out = {}
         for uri, document in self.workspace.text_documents.items():
             path = uri_to_path(uri)
+            if self.poisoned.get(uri) == document.source:
+                continue
+            if parse_migration_source(document.source).syntax_error is not None:
+                continue  # half-typed: the file on disk stands in for it
             if is_migration(path) and runtime.project.contains(path):
                 out[str(path)] = document.source
         return out
@@ -323,6 +329,12 @@ class MigrationServer(LanguageServer):
         if runtime.worker is None or not runtime.ready.is_set():
             self.static_check(uri, text)
             return
+        if text is not None and self.poisoned.get(uri) == text:
+            return
+        if text is not None and parse_migration_source(text).syntax_error is not None:
+            # half-typed: say where, and keep the last good findings of the other operations
+            self.static_check(uri, text, keep=self.results.get(str(path)))
+            return
         try:
             response = await runtime.worker.request(
                 "lint_file",
@@ -330,6 +342,8 @@ class MigrationServer(LanguageServer):
                 timeout=self.timeout,
             )
         except WorkerTimeout as exc:
+            if text is not None:
+                self.poisoned[uri] = text
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(
                     uri,
@@ -348,6 +362,22 @@ class MigrationServer(LanguageServer):
             await self.on_worker_failure(runtime, str(exc))
             return
         except WorkerDied as exc:
+            if text is not None:
+                self.poisoned[uri] = text
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(
+                    uri,
+                    [
+                        problem_diagnostic(
+                            f"The Django worker exited while linting this migration ({exc}): importing "
+                            "it, or a module it imports, ends the process. It is being restarted.",
+                            1,
+                            0,
+                            code="WORKER_CRASH",
+                        ),
+                    ],
+                )
+            )
             await self.on_worker_failure(runtime, str(exc))
             return
         except WorkerError as exc:
@@ -356,8 +386,9 @@ class MigrationServer(LanguageServer):
         for data in response.get("results", []):
             self.publish(runtime, MigrationResult.from_dict(data))
 
-    def static_check(self, uri: str, text: str | None) -> None:
-        """Without a Django context: at least the syntax."""
+    def static_check(self, uri: str, text: str | None, keep: MigrationResult | None = None) -> None:
+        """Without a Django context (or while the buffer does not parse): at least the syntax,
+        with ``keep``'s findings (the last good result) still shown."""
         if text is None:
             try:
                 text = uri_to_path(uri).read_text(encoding="utf-8", errors="replace")
@@ -365,6 +396,9 @@ class MigrationServer(LanguageServer):
                 return
         source = parse_migration_source(text)
         diagnostics = []
+        if keep is not None:
+            kept = MigrationResult(keep.app, keep.name, keep.path, keep.status, keep.findings)
+            diagnostics += diagnostics_for(kept, text)
         if source.syntax_error is not None:
             diagnostics.append(
                 types.Diagnostic(
