@@ -369,8 +369,9 @@ class MigrationServer(LanguageServer):
                     uri,
                     [
                         problem_diagnostic(
-                            f"The Django worker exited while linting this migration ({exc}): importing "
-                            "it, or a module it imports, ends the process. It is being restarted.",
+                            f"The Django worker exited while linting this migration ({exc}): "
+                            "importing it, or a module it imports, ends the process. It is "
+                            "being restarted.",
                             1,
                             0,
                             code="WORKER_CRASH",
