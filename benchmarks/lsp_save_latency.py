@@ -6,7 +6,8 @@ For each size (apps x migrations per app) a synthetic project is generated
 (benchmarks/generate_project.py); the server is started over stdio with pytest-lsp's client, the
 initial workspace lint is awaited, then the newest migration of an app (a different app each time)
 is changed on disk and saved, ``--saves`` times; we time didSave -> publishDiagnostics for that file
-(p50, p95). In the same run: django-migration-linter's ``lintmigrations --include-apps APP`` on the
+(p50, p95), with a minimal JSON-RPC client of its own. In the same run:
+django-migration-linter's ``lintmigrations --include-apps APP`` on the
 same project (only for projects up to ``--reference-max`` migrations: it re-renders the graph per
 migration and takes minutes beyond), and the worker's resident memory. Figures, not asserts.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
 import subprocess
@@ -22,9 +24,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-from lsprotocol import types
-from pytest_lsp import ClientServerConfig, client_capabilities
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -50,46 +49,104 @@ def worker_rss_mb(root: Path) -> float:
     return float("nan")
 
 
+class RpcClient:
+    """A minimal LSP client over stdio (Content-Length framing); answers the server's requests
+    with null and timestamps every publishDiagnostics."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+        self.next_id = 0
+        self.pending: dict[int, asyncio.Future] = {}
+        self.published: dict[str, float] = {}
+        self.events: dict[str, asyncio.Event] = {}
+        self.progress_ended = asyncio.Event()
+        self.reader = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        stream = self.process.stdout
+        assert stream is not None
+        while True:
+            header = await stream.readuntil(b"\r\n\r\n")
+            length = int(header.split(b"Content-Length:")[1].split(b"\r\n")[0])
+            message = json.loads(await stream.readexactly(length))
+            if "id" in message and "method" in message:  # a request from the server
+                self._send({"jsonrpc": "2.0", "id": message["id"], "result": None})
+            elif "id" in message:
+                self.pending.pop(message["id"]).set_result(message)
+            elif message.get("method") == "$/progress":
+                if message["params"]["value"].get("kind") == "end":
+                    self.progress_ended.set()
+            elif message.get("method") == "textDocument/publishDiagnostics":
+                uri = message["params"]["uri"]
+                self.published[uri] = time.perf_counter()
+                self.events.setdefault(uri, asyncio.Event()).set()
+
+    def _send(self, message: dict) -> None:
+        body = json.dumps(message).encode()
+        assert self.process.stdin is not None
+        self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+    async def request(self, method: str, params: dict) -> dict:
+        self.next_id += 1
+        future = asyncio.get_running_loop().create_future()
+        self.pending[self.next_id] = future
+        self._send({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params})
+        return await future
+
+    def notify(self, method: str, params: dict) -> None:
+        self._send({"jsonrpc": "2.0", "method": method, "params": params})
+
+    async def published_after(self, uri: str, t0: float) -> None:
+        while self.published.get(uri, 0.0) < t0:
+            event = self.events.setdefault(uri, asyncio.Event())
+            event.clear()
+            await event.wait()
+
+
 async def measure(root: Path, saves: int) -> tuple[list[float], float, float]:
-    config = ClientServerConfig(
-        server_command=[sys.executable, "-m", "django_migration_lsp", "serve"]
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "django_migration_lsp",
+        "serve",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+        limit=64 * 1024 * 1024,
     )
-    client = await config.start(devtools=None)
-
-    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
-    def register(params: types.RegistrationParams) -> None:
-        return None
-
+    client = RpcClient(process)
     started = time.perf_counter()
-    await client.initialize_session(
-        types.InitializeParams(
-            capabilities=client_capabilities("visual-studio-code"),
-            root_uri=root.as_uri(),
-            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name="synth")],
-        )
+    await client.request(
+        "initialize",
+        {
+            "processId": os.getpid(),
+            "rootUri": root.as_uri(),
+            "workspaceFolders": [{"uri": root.as_uri(), "name": "synth"}],
+            "capabilities": {
+                "window": {"workDoneProgress": True},
+                "workspace": {"configuration": True},
+            },
+        },
     )
+    client.notify("initialized", {})
     apps = sorted(p.name for p in root.glob("app*") if p.is_dir())
     newest = {app: sorted((root / app / "migrations").glob("0*.py"))[-1] for app in apps}
-    last_uri = newest[apps[-1]].as_uri()
-    while last_uri not in client.diagnostics:  # the initial workspace lint reached the end
-        await asyncio.sleep(0.05)
+    await client.progress_ended.wait()  # the initial workspace lint is over
     initial = time.perf_counter() - started
     timings = []
     for i in range(saves):
         path = newest[apps[i % len(apps)]]
         uri = path.as_uri()
         path.write_text(path.read_text() + f"\n# save {i}\n")
-        before = client.diagnostics.get(uri)
         t0 = time.perf_counter()
-        client.text_document_did_save(
-            types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
-        )
-        while client.diagnostics.get(uri) is before:
-            await asyncio.sleep(0.001)
+        client.notify("textDocument/didSave", {"textDocument": {"uri": uri}})
+        await client.published_after(uri, t0)
         timings.append(time.perf_counter() - t0)
     rss = worker_rss_mb(root)
-    await client.shutdown_session()
-    await client.stop()
+    await client.request("shutdown", {})
+    client.notify("exit", {})
+    await process.wait()
+    client.reader.cancel()
     return timings, initial, rss
 
 

@@ -1,0 +1,117 @@
+"""Cross-checks: models vs migration files, migration files vs the database, conflicts.
+
+Entry points: ``run_checks`` (the CLI's ``check``; sets Django up), ``worker_check`` (the
+language server's worker; Django already set up), ``run_all_checks`` (raises
+``MigrationStateError``; for import-time checks, see ``init_checks``), and the Django system
+checks registered by ``django_migration_lsp.apps``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .findings import CHECK_CODES, CheckFinding, CheckReport
+
+__all__ = [
+    "CHECK_CODES",
+    "CheckFinding",
+    "CheckReport",
+    "MigrationStateError",
+    "run_all_checks",
+    "run_checks",
+    "worker_check",
+]
+
+
+class MigrationStateError(RuntimeError):
+    """Models, migration files and databases disagree; ``findings`` says how."""
+
+    def __init__(self, findings: list[CheckFinding]) -> None:
+        self.findings = findings
+        lines = ["The database schema and the code disagree (django-migration-lsp):"]
+        for code in CHECK_CODES:
+            group = [f for f in findings if f.code == code]
+            if group:
+                lines.append(f"{code}:")
+                lines += [f"  - {f.message}" for f in group]
+        lines.append(
+            "These checks run at start-up because DJANGO_MIGRATION_LSP_INIT_CHECKS=1; unset it "
+            "(or set it to 0) to start anyway."
+        )
+        super().__init__("\n".join(lines))
+
+
+def _load(exclude_apps: list[str] | None) -> tuple[Any, dict[tuple[str, str], str]]:
+    from ..worker.loading import build_loader, load_disk_migrations
+
+    disk = load_disk_migrations()
+    loader = build_loader(disk)
+    return loader, dict(disk.paths)
+
+
+def run_checks(
+    root: Path,
+    *,
+    settings: str | None = None,
+    databases: list[str] | None = None,
+    exclude_apps: list[str] | None = None,
+    include_database_checks: bool = True,
+) -> CheckReport:
+    """Set Django up for ``root`` and run every cross-check."""
+    import django
+
+    from ..worker.loading import setup_django
+    from ..worker.offline import vendor_of
+    from .collect import collect
+
+    module = setup_django(root, settings)
+    loader, paths = _load(exclude_apps)
+    findings = collect(
+        loader,
+        paths,
+        exclude_apps=set(exclude_apps or []),
+        databases=databases,
+        include_database_checks=include_database_checks,
+    )
+    project = {
+        "root": str(root.resolve()),
+        "settings": module,
+        "vendor": vendor_of("default"),
+        "django": django.get_version(),
+    }
+    return CheckReport(project, findings)
+
+
+def worker_check(params: dict[str, Any]) -> dict[str, Any]:
+    """The worker's ``check`` method (Django is set up)."""
+    from .collect import collect
+
+    loader, paths = _load(params.get("exclude_apps"))
+    findings = collect(
+        loader,
+        paths,
+        exclude_apps=set(params.get("exclude_apps") or []),
+        databases=params.get("database_aliases"),
+        include_database_checks=bool(params.get("databases", True)),
+    )
+    return {"findings": [f.to_dict() for f in findings]}
+
+
+def run_all_checks(
+    exclude_apps: list[str] | None = None, databases: list[str] | None = None
+) -> list[CheckFinding]:
+    """Run every check in a set-up Django process; raise ``MigrationStateError`` on problems."""
+    from .collect import collect
+
+    loader, paths = _load(exclude_apps)
+    findings = collect(
+        loader,
+        paths,
+        exclude_apps=set(exclude_apps or []),
+        databases=databases,
+        include_database_checks=True,
+    )
+    if findings:
+        raise MigrationStateError(findings)
+    return findings

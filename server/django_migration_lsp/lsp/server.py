@@ -224,9 +224,14 @@ class MigrationServer(LanguageServer):
                     self.work_done_progress.end(token, types.WorkDoneProgressEnd(message="done"))
             runtime.progress_token = None
         seen = set()
-        for data in response.get("results", []):
-            result = MigrationResult.from_dict(data)
-            seen.add(self.publish(runtime, result))
+        for data in response.get("results", []):  # published as they came (progress)
+            if not data.get("path"):
+                continue
+            path = Path(data["path"])
+            path = path if path.is_absolute() else runtime.project.root / path
+            seen.add(path.as_uri())
+            if str(path) not in self.results:  # progress was off: publish now
+                self.publish(runtime, MigrationResult.from_dict(data))
         for uri in list(runtime.published - seen):  # files that are gone or no longer selected
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
             runtime.published.discard(uri)

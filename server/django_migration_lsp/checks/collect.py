@@ -1,0 +1,241 @@
+"""The cross-checks, Django side: models vs migration files, migration files vs each database's
+``django_migrations`` table, and conflicting leaves. Every problem is collected (not the first
+one only); a database that cannot be reached is reported as such and its checks skipped. Only
+``SELECT``s on ``django_migrations``, through a read-only session (``worker.dbread``).
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+from collections import defaultdict
+from typing import Any
+
+from ..worker.dbread import DatabaseUnavailable, applied_keys
+from .findings import CheckFinding
+
+Key = tuple[str, str]
+
+
+def _model_location(
+    app: str, model_name: str | None, field: str | None
+) -> tuple[str | None, int | None]:
+    """Where a model (or one of its fields) is defined: the class line or the field's line."""
+    from django.apps import apps
+
+    if not model_name:
+        try:
+            module = apps.get_app_config(app).models_module
+            return (inspect.getsourcefile(module), 1) if module else (None, None)
+        except (LookupError, TypeError):
+            return None, None
+    try:
+        model = apps.get_model(app, model_name)
+        path = inspect.getsourcefile(model)
+        lines, start = inspect.getsourcelines(model)
+    except (LookupError, OSError, TypeError):
+        return None, None
+    if field:
+        try:
+            tree = ast.parse(textwrap.dedent("".join(lines)))
+        except SyntaxError:
+            return path, start
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if any(isinstance(t, ast.Name) and t.id == field for t in targets):
+                    return path, start + node.lineno - 1
+    return path, start
+
+
+def missing_migrations(loader: Any, exclude_apps: set[str]) -> list[CheckFinding]:
+    """Model changes that no migration contains, named as makemigrations would describe them."""
+    from django.apps import apps
+    from django.db.migrations.autodetector import MigrationAutodetector
+    from django.db.migrations.questioner import NonInteractiveMigrationQuestioner
+    from django.db.migrations.state import ProjectState
+
+    questioner = NonInteractiveMigrationQuestioner(specified_apps=None, dry_run=True)
+    detector = MigrationAutodetector(
+        loader.project_state(), ProjectState.from_apps(apps), questioner
+    )
+    changes = detector.changes(graph=loader.graph)
+    findings = []
+    for app, migrations in sorted(changes.items()):
+        if app in exclude_apps:
+            continue
+        for migration in migrations:
+            for op in migration.operations:
+                model = getattr(op, "model_name", None) or getattr(op, "name", None)
+                field = getattr(op, "name", None) if hasattr(op, "model_name") else None
+                path, line = _model_location(app, model, field)
+                findings.append(
+                    CheckFinding(
+                        "MISSING_MIGRATION",
+                        f"{op.describe()}: this model change has no migration. Deployed as it is, "
+                        "the code expects a schema the database does not have. Run "
+                        f"`python manage.py makemigrations {app}` and commit the migration.",
+                        app=app,
+                        path=path,
+                        line=line,
+                    )
+                )
+    return findings
+
+
+def conflicts(
+    loader: Any, disk_paths: dict[Key, str], exclude_apps: set[str]
+) -> list[CheckFinding]:
+    """Apps with several leaf migrations: `migrate` refuses to run."""
+    findings = []
+    for app, names in sorted(loader.detect_conflicts().items()):
+        if app in exclude_apps:
+            continue
+        others = ", ".join(sorted(names))
+        for name in sorted(names):
+            findings.append(
+                CheckFinding(
+                    "MIGRATION_CONFLICT",
+                    f"{app} has several leaf migrations ({others}); `migrate` refuses to run until "
+                    f"they are merged. Run `python manage.py makemigrations --merge {app}`.",
+                    app=app,
+                    migration=name,
+                    path=disk_paths.get((app, name)),
+                    line=1,
+                )
+            )
+    return findings
+
+
+def _allowed_apps(alias: str, labels: set[str]) -> set[str]:
+    from django.db import router
+
+    return {label for label in labels if router.allow_migrate(alias, label)}
+
+
+def database_state(
+    loader: Any, disk_paths: dict[Key, str], alias: str, exclude_apps: set[str]
+) -> list[CheckFinding]:
+    """``django_migrations`` of one database vs the migration files (squash-aware)."""
+    from django.apps import apps
+
+    try:
+        applied = applied_keys(alias)
+    except DatabaseUnavailable as exc:
+        return [
+            CheckFinding(
+                "DATABASE_UNREACHABLE",
+                f"{exc}. Its migration state was not checked (this is not a mismatch).",
+                database=alias,
+            )
+        ]
+    installed = {config.label for config in apps.get_app_configs()}
+    allowed = _allowed_apps(alias, installed)
+    graph = loader.graph
+    replacements = loader.replacements  # squash key -> Migration (with .replaces)
+    replaced_by = {tuple(r): key for key, m in replacements.items() for r in m.replaces}
+    on_disk = set(disk_paths)
+
+    def is_applied(key: Key) -> bool:
+        if key in applied:
+            return True
+        squash = replacements.get(key)
+        return squash is not None and all(tuple(r) in applied for r in squash.replaces)
+
+    findings: list[CheckFinding] = []
+    for key in sorted(graph.nodes):
+        app, name = key
+        if app in exclude_apps or app not in allowed or is_applied(key):
+            continue
+        squash = replacements.get(key)
+        partial = [tuple(r) for r in squash.replaces if tuple(r) in applied] if squash else []
+        targets = (
+            [tuple(r) for r in squash.replaces if tuple(r) not in applied] if partial else [key]
+        )
+        for target in targets:
+            findings.append(
+                CheckFinding(
+                    "UNAPPLIED_MIGRATION",
+                    f"{target[0]}.{target[1]} is not applied on database '{alias}': the files are "
+                    "ahead of the database. Code relying on it breaks until `python manage.py "
+                    f"migrate --database {alias}` runs.",
+                    app=target[0],
+                    migration=target[1],
+                    database=alias,
+                    path=disk_paths.get(target),
+                    line=1,
+                )
+            )
+    removed: dict[str, int] = defaultdict(int)
+    for app, name in sorted(applied):
+        if app in exclude_apps:
+            continue
+        if app not in installed:
+            removed[app] += 1
+            continue
+        if (app, name) in on_disk or (app, name) in replaced_by:
+            continue
+        leaf = max((k for k in disk_paths if k[0] == app), default=None)
+        findings.append(
+            CheckFinding(
+                "UNKNOWN_APPLIED_MIGRATION",
+                f"{app}.{name} is applied on database '{alias}' but has no migration file: the "
+                "database is ahead of the files (a branch switch, or a deleted migration). Restore "
+                "the file, or check out the code that has it.",
+                app=app,
+                migration=name,
+                database=alias,
+                path=disk_paths.get(leaf) if leaf else None,
+                line=1 if leaf else None,
+            )
+        )
+    for app, count in sorted(removed.items()):
+        findings.append(
+            CheckFinding(
+                "REMOVED_APP_MIGRATIONS",
+                f"{count} migration(s) of app '{app}' are recorded on database '{alias}', but the "
+                "app is not in INSTALLED_APPS. Harmless for migrate; drop its tables and rows when "
+                "the app is gone for good.",
+                app=app,
+                database=alias,
+            )
+        )
+    for key in sorted(graph.nodes):
+        if key[0] in exclude_apps or not is_applied(key):
+            continue
+        for parent in graph.node_map[key].parents:
+            if not is_applied(parent.key):
+                findings.append(
+                    CheckFinding(
+                        "INCONSISTENT_HISTORY",
+                        f"{key[0]}.{key[1]} is applied on database '{alias}' before its dependency "
+                        f"{parent.key[0]}.{parent.key[1]}: Django refuses to migrate this database "
+                        "until the history is repaired.",
+                        app=key[0],
+                        migration=key[1],
+                        database=alias,
+                        path=disk_paths.get(key),
+                        line=1,
+                    )
+                )
+    return findings
+
+
+def collect(
+    loader: Any,
+    disk_paths: dict[Key, str],
+    *,
+    exclude_apps: set[str],
+    databases: list[str] | None,
+    include_database_checks: bool,
+) -> list[CheckFinding]:
+    """Every cross-check finding for a loaded project."""
+    from django.conf import settings
+
+    findings = missing_migrations(loader, exclude_apps)
+    findings += conflicts(loader, disk_paths, exclude_apps)
+    if include_database_checks:
+        for alias in databases or list(settings.DATABASES):
+            findings += database_state(loader, disk_paths, alias, exclude_apps)
+    return findings

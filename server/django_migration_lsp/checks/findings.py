@@ -1,0 +1,149 @@
+"""Cross-check findings and the report that carries them (pure, no Django)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+CHECK_CODES: dict[str, tuple[str, str]] = {
+    # code: (severity, Django system check id)
+    "MISSING_MIGRATION": ("error", "django_migration_lsp.E001"),
+    "MIGRATION_CONFLICT": ("error", "django_migration_lsp.E002"),
+    "INCONSISTENT_HISTORY": ("error", "django_migration_lsp.E003"),
+    "UNKNOWN_APPLIED_MIGRATION": ("warning", "django_migration_lsp.W001"),
+    "REMOVED_APP_MIGRATIONS": ("warning", "django_migration_lsp.W002"),
+    "DATABASE_UNREACHABLE": ("warning", "django_migration_lsp.W003"),
+    "UNAPPLIED_MIGRATION": ("info", "django_migration_lsp.I001"),
+}
+
+
+@dataclass
+class CheckFinding:
+    code: str
+    message: str
+    app: str | None = None
+    migration: str | None = None
+    database: str | None = None
+    path: str | None = None
+    line: int | None = None
+    col: int = 0
+
+    @property
+    def severity(self) -> str:
+        return CHECK_CODES[self.code][0]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["severity"] = self.severity
+        return data
+
+
+@dataclass
+class CheckReport:
+    project: dict[str, Any]
+    findings: list[CheckFinding] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+    def summary(self) -> dict[str, int]:
+        counts = Counter(f.severity for f in self.findings)
+        return {"errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"]}
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``check --format json`` document (DESIGN §6)."""
+        return {
+            "version": 1,
+            "project": self.project,
+            "findings": [
+                {
+                    "code": f.code,
+                    "severity": f.severity,
+                    "message": f.message,
+                    "app": f.app,
+                    "migration": f.migration,
+                    "database": f.database,
+                    "path": self._relative(f.path),
+                    "line": f.line,
+                }
+                for f in self.findings
+            ],
+            "summary": self.summary(),
+        }
+
+    def _relative(self, path: str | None) -> str | None:
+        if not path:
+            return None
+        root = self.project.get("root") or ""
+        rel = os.path.relpath(path, root) if root else path
+        return path if rel.startswith("..") else rel
+
+    def to_text(self) -> str:
+        lines = []
+        for f in self.findings:
+            where = self._relative(f.path) or (f"{f.app}" if f.app else "project")
+            if f.line:
+                where += f":{f.line}:{f.col + 1}"
+            lines.append(f"{where}: {f.code} {f.message} [{f.severity}]")
+        s = self.summary()
+        lines.append(f"*** {s['errors']} errors, {s['warnings']} warnings, {s['infos']} infos ***")
+        return "\n".join(lines)
+
+    def to_github(self) -> str:
+        out = []
+        for f in self.findings:
+            level = {"error": "error", "warning": "warning"}.get(f.severity, "notice")
+            props = f"title={f.code}"
+            if f.path:
+                props = f"file={self._relative(f.path)},line={f.line or 1},{props}"
+            message = f.message.replace("%", "%25").replace("\n", "%0A")
+            out.append(f"::{level} {props}::{message}")
+        return "\n".join(out)
+
+    def to_sarif(self) -> dict[str, Any]:
+        from .. import __version__
+
+        codes = sorted({f.code for f in self.findings})
+        results = []
+        for f in self.findings:
+            result: dict[str, Any] = {
+                "ruleId": f.code,
+                "level": {"error": "error", "warning": "warning"}.get(f.severity, "note"),
+                "message": {"text": f.message},
+            }
+            if f.path:
+                result["locations"] = [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {
+                                "uri": self._relative(f.path),
+                                "uriBaseId": "%SRCROOT%",
+                            },
+                            "region": {"startLine": f.line or 1},
+                        }
+                    }
+                ]
+            results.append(result)
+        return {
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": "django-migration-lsp",
+                            "version": __version__,
+                            "rules": [{"id": c} for c in codes],
+                        }
+                    },
+                    "results": results,
+                }
+            ],
+        }
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), indent=2)
