@@ -24,7 +24,26 @@ def _to_messages(findings: list[Any]) -> list[checks.CheckMessage]:
     return out
 
 
+#: commands that create or apply migrations: our checks must not stand in their way
+MIGRATION_COMMANDS = {
+    "migrate",
+    "makemigrations",
+    "squashmigrations",
+    "sqlmigrate",
+    "showmigrations",
+    "lintmigrations",
+}
+
+
+def _running_migration_command() -> bool:
+    import sys
+
+    return len(sys.argv) > 1 and sys.argv[1] in MIGRATION_COMMANDS
+
+
 def migration_checks(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    if _running_migration_command():
+        return []
     from .checks import _load
     from .checks.collect import collect
 
@@ -37,7 +56,7 @@ def migration_checks(app_configs: Any = None, **kwargs: Any) -> list[checks.Chec
 def database_checks(
     app_configs: Any = None, databases: Any = None, **kwargs: Any
 ) -> list[checks.CheckMessage]:
-    if not databases:
+    if not databases or _running_migration_command():
         return []
     from .checks import _load
     from .checks.collect import database_state

@@ -33,28 +33,30 @@ def enabled() -> bool:
 def check_on_import(
     exclude_apps: list[str] | None = None, databases: list[str] | None = None
 ) -> None:
-    """Run ``run_all_checks`` right after ``django.setup()`` (when enabled)."""
+    """Run ``run_all_checks`` as soon as Django's app registry is ready (when enabled).
+
+    Called from the project package's ``__init__``, which Django imports while it reads the
+    settings, before the apps are loaded: so the check is attached to the end of
+    ``Apps.populate`` of the global registry (or runs at once if Django is already set up).
+    """
     global _installed
     if _installed or not enabled():
         return
-    import django
-
-    original = django.setup
-
-    def setup(*args: Any, **kwargs: Any) -> None:
-        original(*args, **kwargs)
-        django.setup = original
-        from .checks import run_all_checks
-
-        run_all_checks(exclude_apps=exclude_apps, databases=databases)
-
-    django.setup = setup
     _installed = True
     from django.apps import apps
+    from django.apps.registry import Apps
 
-    if apps.ready:  # Django was set up before this module ran: check now
-        setup_done = original
-        django.setup = setup_done
-        from .checks import run_all_checks
+    from .checks import run_all_checks
 
+    if apps.ready:
         run_all_checks(exclude_apps=exclude_apps, databases=databases)
+        return
+    original = Apps.populate
+
+    def populate(self: Apps, installed_apps: Any = None) -> None:
+        original(self, installed_apps)
+        if self is apps and Apps.populate is populate:
+            Apps.populate = original  # type: ignore[method-assign]
+            run_all_checks(exclude_apps=exclude_apps, databases=databases)
+
+    Apps.populate = populate  # type: ignore[method-assign]
