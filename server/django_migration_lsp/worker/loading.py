@@ -197,6 +197,19 @@ class DiskMigrations:
     unmigrated_apps: set[str] = field(default_factory=set)
     migrated_apps: set[str] = field(default_factory=set)
     app_problems: list[LoadProblem] = field(default_factory=list)
+    _by_real_path: dict[str, tuple[str, str]] | None = field(default=None, repr=False)
+
+    def key_of(self, path: str) -> tuple[str, str] | None:
+        """The migration a file path (any spelling, symlinks resolved) belongs to."""
+        if self._by_real_path is None:
+            dirs: dict[str, str] = {}
+            self._by_real_path = {}
+            for key, p in self.paths.items():
+                directory, name = os.path.split(p)
+                if directory not in dirs:
+                    dirs[directory] = os.path.realpath(directory)
+                self._by_real_path[os.path.join(dirs[directory], name)] = key
+        return self._by_real_path.get(os.path.realpath(path))
 
 
 def load_disk_migrations(
@@ -254,11 +267,12 @@ def load_disk_migrations(
             if not is_pkg and name[0] not in "_~"
         )
         pkg_dir = next(iter(package.__path__))
+        real_dir = os.path.realpath(pkg_dir) if overrides else pkg_dir
         for name in names:
             key = (label, name)
             dotted = f"{module_name}.{name}"
             path = os.path.join(pkg_dir, f"{name}.py")
-            real = os.path.realpath(path)
+            real = os.path.join(real_dir, f"{name}.py")
             result.paths[key] = path
             try:
                 if real in overrides:

@@ -129,16 +129,10 @@ class Worker:
     def _module_of(self, path: str) -> str | None:
         if self.session is None or self.session.disk is None:
             return None
-        real = os.path.realpath(path)
-        for key, p in self.session.disk.paths.items():
-            if os.path.realpath(p) == real:
-                module = (
-                    sys.modules.get(type(self.session.disk.migrations[key]).__module__)
-                    if key in self.session.disk.migrations
-                    else None
-                )
-                return module.__name__ if module else None
-        return None
+        key = self.session.disk.key_of(path)
+        migration = self.session.disk.migrations.get(key) if key else None
+        module = sys.modules.get(type(migration).__module__) if migration is not None else None
+        return module.__name__ if module else None
 
     def _results(self, run: Any) -> dict[str, Any]:
         return {
@@ -179,9 +173,7 @@ class Worker:
         overrides = {path: text} if text is not None else {}
         fresh = self._fresh_modules([path] if text is None else [])
         self.session.load(overrides, fresh)
-        key = next(
-            (k for k, p in self.session.disk.paths.items() if os.path.realpath(p) == path), None
-        )
+        key = self.session.disk.key_of(path)
         if key is None:
             self._remember_overrides(overrides)
             return {
