@@ -69,6 +69,24 @@ def quick_fixes(
     migration_fix_added = False
     for diagnostic in diagnostics:
         data = data_of(diagnostic)
+        check = data.get("check")
+        if diagnostic.source == SOURCE and check in ("MISSING_MIGRATION", "MIGRATION_CONFLICT"):
+            merge = check == "MIGRATION_CONFLICT"
+            app = data.get("app")
+            actions.append(
+                types.CodeAction(
+                    title=f"Run makemigrations{' --merge' if merge else ''} {app or ''}".rstrip(),
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[diagnostic],
+                    is_preferred=True,
+                    command=types.Command(
+                        title="makemigrations",
+                        command="djangoMigrationLsp.makemigrations",
+                        arguments=[str(project_root) if project_root else None, app, merge],
+                    ),
+                )
+            )
+            continue
         if diagnostic.source != SOURCE or "code" not in data:
             continue
         code = data["code"]

@@ -69,6 +69,8 @@ class Runtime:
     starting: asyncio.Task[Any] | None = None
     stopped: bool = False
     progress_token: str | None = None
+    check_uris: set[str] = field(default_factory=set)
+    check_diagnostics: dict[str, list[types.Diagnostic]] = field(default_factory=dict)
 
 
 class MigrationServer(LanguageServer):
@@ -236,6 +238,7 @@ class MigrationServer(LanguageServer):
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
             runtime.published.discard(uri)
         runtime.crashes = 0
+        await self.run_checks(runtime, databases=False)
 
     def open_overrides(self, runtime: Runtime) -> dict[str, str]:
         """Unsaved buffers of the project's migrations."""
@@ -267,8 +270,9 @@ class MigrationServer(LanguageServer):
                 text = path.read_text(encoding="utf-8", errors="replace")
             except OSError:
                 text = ""
+        diagnostics = diagnostics_for(result, text) + runtime.check_diagnostics.get(uri, [])
         self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics_for(result, text))
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics)
         )
         runtime.published.add(uri)
         return uri
@@ -322,6 +326,53 @@ class MigrationServer(LanguageServer):
         self.log_line(f"worker for {runtime.project.root}: {reason}; restarting in {delay:.1f}s")
         await asyncio.sleep(delay)
         runtime.starting = asyncio.create_task(self.start(runtime))
+
+    async def run_checks(self, runtime: Runtime, databases: bool) -> list[dict[str, Any]]:
+        """Cross-checks as diagnostics where one would look (models.py, the migrations)."""
+        if runtime.worker is None or not runtime.ready.is_set():
+            return []
+        try:
+            response = await runtime.worker.request(
+                "check", {"databases": databases}, timeout=self.timeout * 2
+            )
+        except (WorkerError, WorkerDied, WorkerTimeout) as exc:
+            self.log_line(f"checks failed for {runtime.project.root}: {exc}")
+            return []
+        findings = response.get("findings", [])
+        by_uri: dict[str, list[types.Diagnostic]] = {}
+        for finding in findings:
+            if not finding.get("path"):
+                continue
+            uri = Path(finding["path"]).as_uri()
+            severity = {
+                "error": types.DiagnosticSeverity.Error,
+                "warning": types.DiagnosticSeverity.Warning,
+            }.get(finding.get("severity"), types.DiagnosticSeverity.Information)
+            diagnostic = problem_diagnostic(
+                finding["message"],
+                finding.get("line"),
+                finding.get("col"),
+                severity,
+                finding["code"],
+            )
+            diagnostic.data = {"check": finding["code"], "app": finding.get("app")}
+            by_uri.setdefault(uri, []).append(diagnostic)
+        for uri in runtime.check_uris - set(by_uri):
+            self.republish(runtime, uri, [])
+        for uri, diagnostics in by_uri.items():
+            self.republish(runtime, uri, diagnostics)
+        runtime.check_uris = set(by_uri)
+        return findings
+
+    def republish(self, runtime: Runtime, uri: str, checks: list[types.Diagnostic]) -> None:
+        """A file's lint diagnostics plus its cross-check diagnostics."""
+        runtime.check_diagnostics[uri] = checks
+        path = uri_to_path(uri)
+        result = self.results.get(str(path))
+        if result is not None:
+            self.publish(runtime, result)
+        else:
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, checks))
 
     # -- linting one file --------------------------------------------------------------------
     async def lint_file(self, uri: str, text: str | None, descendants: bool = False) -> None:
@@ -629,25 +680,40 @@ async def restart(ls: MigrationServer, *args: Any) -> bool:
 
 @server.command("djangoMigrationLsp.runChecks")
 async def run_checks(ls: MigrationServer, *args: Any) -> list[dict[str, Any]]:
+    """All cross-checks, databases included; also published as diagnostics."""
     findings: list[dict[str, Any]] = []
     for runtime in ls.runtimes:
-        if runtime.worker is None or not runtime.ready.is_set():
-            continue
-        try:
-            response = await runtime.worker.request(
-                "check", {"databases": True}, timeout=ls.timeout * 2
-            )
-        except (WorkerError, WorkerDied, WorkerTimeout) as exc:
-            findings.append(
-                {
-                    "code": "CHECKS_UNAVAILABLE",
-                    "message": str(exc),
-                    "root": str(runtime.project.root),
-                }
-            )
-            continue
-        findings.extend(response.get("findings", []))
+        findings += await ls.run_checks(runtime, databases=True)
     return findings
+
+
+@server.command("djangoMigrationLsp.makemigrations")
+async def makemigrations(ls: MigrationServer, *args: Any) -> str:
+    """``manage.py makemigrations [APP] [--merge]`` in the project's interpreter (writes files,
+    never touches a database); the watched-file events then re-lint."""
+    root_arg = args[0] if args else None
+    app = args[1] if len(args) > 1 else None
+    merge = bool(args[2]) if len(args) > 2 else False
+    runtime = ls.runtime_for(Path(str(root_arg))) if root_arg else None
+    if runtime is None:
+        return "no Django project there"
+    python = projects_mod.interpreter(runtime.project.root, runtime.project.options)
+    command = [python, "manage.py", "makemigrations", "--noinput"]
+    if app:
+        command.append(str(app))
+    if merge:
+        command.append("--merge")
+    process = await asyncio.create_subprocess_exec(
+        *command,
+        cwd=str(runtime.project.root),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await process.communicate()
+    text = output.decode(errors="replace")
+    ls.log_line(text)
+    await ls.lint_project(runtime)
+    return text
 
 
 @server.feature(types.SHUTDOWN)
