@@ -397,43 +397,20 @@ class MigrationServer(LanguageServer):
                 {"path": str(path), "text": text, "descendants": descendants},
                 timeout=self.timeout,
             )
-        except WorkerTimeout as exc:
+        except (WorkerTimeout, WorkerDied) as exc:
+            # the buffer hung or killed the worker: say so on the file, do not send it again
             if text is not None:
                 self.poisoned[uri] = text
+            if isinstance(exc, WorkerTimeout):
+                code, what = "WORKER_TIMEOUT", "timed out ({exc}): importing it, or a module it "
+                what += "imports, hangs. The Django worker was killed and is being restarted; "
+                what += "fix the hang and save."
+            else:
+                code, what = "WORKER_CRASH", "ended the Django worker ({exc}): importing it, "
+                what += "or a module it imports, exits the process. It is being restarted."
+            message = ("Linting this migration " + what).format(exc=exc)
             self.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(
-                    uri,
-                    [
-                        problem_diagnostic(
-                            f"Linting this migration timed out ({exc}): importing it, or a "
-                            "module it imports, hangs. The Django worker was killed and is "
-                            "being restarted; fix the hang and save.",
-                            1,
-                            0,
-                            code="WORKER_TIMEOUT",
-                        ),
-                    ],
-                )
-            )
-            await self.on_worker_failure(runtime, str(exc))
-            return
-        except WorkerDied as exc:
-            if text is not None:
-                self.poisoned[uri] = text
-            self.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(
-                    uri,
-                    [
-                        problem_diagnostic(
-                            f"The Django worker exited while linting this migration ({exc}): "
-                            "importing it, or a module it imports, ends the process. It is "
-                            "being restarted.",
-                            1,
-                            0,
-                            code="WORKER_CRASH",
-                        ),
-                    ],
-                )
+                types.PublishDiagnosticsParams(uri, [problem_diagnostic(message, 1, 0, code=code)])
             )
             await self.on_worker_failure(runtime, str(exc))
             return
