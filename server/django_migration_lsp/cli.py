@@ -152,6 +152,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_verbosity(check)
     serve = sub.add_parser("serve", help="run the language server on stdio")
     serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead (debugging)")
+    serve.add_argument(
+        "--stdio",
+        action="store_true",
+        help="talk over stdin/stdout (the default; accepted "
+        "because LSP clients such as vscode-languageclient pass it)",
+    )
     serve.add_argument("--log-file", help="write the server log to this file")
     return parser
 
