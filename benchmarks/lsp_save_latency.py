@@ -70,7 +70,10 @@ class RpcClient:
             length = int(header.split(b"Content-Length:")[1].split(b"\r\n")[0])
             message = json.loads(await stream.readexactly(length))
             if "id" in message and "method" in message:  # a request from the server
-                self._send({"jsonrpc": "2.0", "id": message["id"], "result": None})
+                result = None
+                if message["method"] == "workspace/configuration":
+                    result = [None for _ in message["params"]["items"]]
+                self._send({"jsonrpc": "2.0", "id": message["id"], "result": result})
             elif "id" in message:
                 self.pending.pop(message["id"]).set_result(message)
             elif message.get("method") == "$/progress":

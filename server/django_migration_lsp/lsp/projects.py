@@ -26,7 +26,7 @@ SKIP_DIRS = {
     ".mypy_cache",
     ".ruff_cache",
 }
-SERVER_KEYS = {"lint_on_change", "debounce_ms", "request_timeout", "python"}
+SERVER_KEYS = {"lint_on_change", "debounce_ms", "request_timeout", "python", "trusted"}
 
 
 @dataclass

@@ -119,6 +119,11 @@ class MigrationServer(LanguageServer):
     async def start(self, runtime: Runtime, full_lint: bool = True) -> None:
         """Start (or restart) a project's worker, then lint the whole project in the background."""
         root = runtime.project.root
+        if self.settings.get("trusted") is False:
+            # an untrusted workspace (the client says so): never import the project's code;
+            # only what needs no Django context (syntax) is checked
+            log.info("workspace not trusted: no Django worker for %s", root)
+            return
         options, config_error = projects_mod.merged_options(root, self.settings)
         runtime.project.options = options
         if runtime.worker is not None:
@@ -129,6 +134,7 @@ class MigrationServer(LanguageServer):
             self.report_problem(runtime, config_error, root / "pyproject.toml", None, None)
             return
         python = projects_mod.interpreter(root, options)
+        log.info("starting the Django worker for %s with %s", root, python)
         worker = WorkerClient(root, python, self._notifier(runtime), self.log_line)
         runtime.worker = worker
         try:
@@ -160,6 +166,13 @@ class MigrationServer(LanguageServer):
             await self.on_worker_failure(runtime, str(exc))
             return
         self.clear_problem(runtime)
+        log.info(
+            "worker ready for %s: Django %s, %s, %d migrations",
+            root,
+            info.get("django"),
+            info.get("vendor"),
+            info.get("migrations", 0),
+        )
         runtime.vendor = info.get("vendor")
         providers = info.get("ignore_migration_providers") or []
         runtime.provider = providers[-1] if providers else runtime.provider
@@ -201,7 +214,7 @@ class MigrationServer(LanguageServer):
         if capabilities.window and capabilities.window.work_done_progress:
             token = f"django-migration-lsp/{runtime.project.root}/{time.monotonic()}"
             with contextlib.suppress(Exception):
-                await self.work_done_progress.create_async(token)
+                await asyncio.wait_for(self.work_done_progress.create_async(token), 5)
                 self.work_done_progress.begin(
                     token,
                     types.WorkDoneProgressBegin(
@@ -225,6 +238,9 @@ class MigrationServer(LanguageServer):
                 with contextlib.suppress(Exception):
                     self.work_done_progress.end(token, types.WorkDoneProgressEnd(message="done"))
             runtime.progress_token = None
+        log.info(
+            "linted %d migrations of %s", len(response.get("results", [])), runtime.project.root
+        )
         seen = set()
         for data in response.get("results", []):  # published as they came (progress)
             if not data.get("path"):
