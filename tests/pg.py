@@ -117,7 +117,7 @@ def start_server() -> PostgresServer:
     if bindir is None:
         raise PostgresUnavailable(
             "no PostgreSQL server binaries (initdb) found in /usr/lib/postgresql/*/bin or on "
-            "PATH; install the `postgresql` package (.ci/run does)"
+            "PATH; install the `postgresql` package (bash .ci/test does)"
         )
     base = Path(tempfile.mkdtemp(prefix="dmlsp-pg-"))
     data = base / "data"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CI of the VS Code extension, from a fresh machine: installs what it needs, builds, lints, runs the
 # unit tests, bundles the Python server, packages the .vsix and runs the end-to-end test in a real
-# VS Code (code-server + headless Chromium). Called by the repository's .ci/run (as root, CI=true,
+# VS Code (code-server + headless Chromium). Called by the repository's .ci/test (as root in CI, CI=true,
 # no stdin); runs the same on a developer's machine (steps already done are skipped quickly).
 #   PYTHON=python3      interpreter used to bundle the server's dependencies (pip --target)
 #   E2E_PYTHON=...      the example project's interpreter for the e2e test (default: a fresh venv

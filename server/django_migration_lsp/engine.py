@@ -16,16 +16,8 @@ from typing import Any
 
 from . import __version__
 from .config import LintOptions, apply_django_settings, validate_codes
-from .findings import (
-    Finding,
-    LintRun,
-    MigrationResult,
-    ProjectInfo,
-    RenderedOperation,
-    status_for,
-)
+from .findings import LintRun, MigrationResult, ProjectInfo
 from .rules.catalogue import RULES
-from .rules.run import RuleHit, lint_operations, message_for
 from .source import (
     MigrationSource,
     SourceDecodeError,
@@ -33,6 +25,7 @@ from .source import (
     read_source_file,
 )
 from .static import static_operations
+from .verdicts import verdict
 from .worker.loading import (
     DiskMigrations,
     LoadProblem,
@@ -101,72 +94,6 @@ def read_listed_migrations(path: str) -> set[Key]:
 def is_ignore_migration(migration: Any) -> bool:
     """True when ``IgnoreMigration()`` (from any module) is among the operations."""
     return any(type(op).__name__ == "IgnoreMigration" for op in migration.operations)
-
-
-def finding_from_hit(
-    hit: RuleHit,
-    source: MigrationSource | None,
-    options: LintOptions,
-    all_warnings_errors: bool,
-    made_errors: set[str],
-) -> Finding:
-    """A user-facing finding for a rule hit: severity, message and span."""
-    rule = RULES[hit.code]
-    severity = rule.severity
-    if severity == "warning" and (all_warnings_errors or hit.code in made_errors):
-        severity = "error"
-    span = source.span_for(hit.operation_index, hit.sub_index) if source else None
-    return Finding(
-        code=hit.code,
-        severity=severity,  # type: ignore[arg-type]
-        message=message_for(hit, rule),
-        operation_index=hit.operation_index,
-        sub_index=hit.sub_index,
-        sql=list(hit.statements),
-        span=span,
-    )
-
-
-def verdict(
-    app: str,
-    name: str,
-    path: str | None,
-    source: MigrationSource | None,
-    operations: list[RenderedOperation],
-    *,
-    vendor: str,
-    atomic: bool,
-    options: LintOptions,
-    error: str | None = None,
-) -> MigrationResult:
-    """Rules + suppression for one migration's rendered operations (pure)."""
-    excluded = {c.upper() for c in options.exclude_migration_tests}
-    all_errors, made_errors = options.warnings_as_errors_codes()
-    findings: list[Finding] = []
-    for hit in lint_operations(operations, vendor, atomic=atomic):
-        if hit.code in excluded:
-            continue
-        if source is not None and source.is_ignored(hit.operation_index, hit.sub_index, hit.code):
-            continue
-        findings.append(finding_from_hit(hit, source, options, all_errors, made_errors))
-    findings.sort(key=lambda f: (f.operation_index or 0, f.sub_index or -1, f.code))
-    op_errors = [f"operation {o.index + 1}: {o.error}" for o in operations if o.error]
-    for o in operations:
-        op_errors += [f"operation {o.index + 1}: {s.error}" for s in o.sub_operations if s.error]
-    message = "; ".join([e for e in [error, *op_errors] if e]) or None
-    status = status_for(findings)
-    if message and status != "error":
-        status = "render_error"
-    return MigrationResult(
-        app=app,
-        name=name,
-        path=path,
-        status=status,
-        findings=findings,
-        error=message,
-        vendor=vendor,
-        operations=operations,
-    )
 
 
 class LintSession:

@@ -81,6 +81,17 @@ async def test_broken_settings_one_clear_diagnostic_and_static_checks(bare, tmp_
         )
     )
     await wait_for(lambda: codes(bare, migration.as_uri()) == ["RENDER_ERROR"])
+    # and the rules on what a migration's source alone tells, saying why it is only that
+    drop = root / "catalog/migrations/0004_remove_product_legacy_code.py"
+    bare.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            types.TextDocumentItem(
+                uri=drop.as_uri(), language_id="python", version=1, text=drop.read_text()
+            )
+        )
+    )
+    await wait_for(lambda: codes(bare, drop.as_uri()) == ["DROP_COLUMN"])
+    assert "does not load" in bare.diagnostics[drop.as_uri()][0].message
     # fixing the settings (the watcher reports it) brings the project up
     settings.write_text(settings.read_text().replace("import does_not_exist_anywhere\n", ""))
     bare.workspace_did_change_watched_files(
@@ -91,8 +102,8 @@ async def test_broken_settings_one_clear_diagnostic_and_static_checks(bare, tmp_
     await wait_for(lambda: codes(bare, uri) == [], timeout=30)
     await wait_for(
         lambda: (
-            codes(bare, (root / "catalog/migrations/0004_remove_product_legacy_code.py").as_uri())
-            == ["DROP_COLUMN"]
+            codes(bare, drop.as_uri()) == ["DROP_COLUMN"]
+            and "source alone" not in bare.diagnostics[drop.as_uri()][0].message
         )
     )
 
@@ -194,3 +205,31 @@ async def test_shutdown_leaves_no_worker_behind(bare, tmp_path: Path):
     await bare.shutdown_session()
     bare.capabilities = None  # the fixture's own shutdown has nothing left to do
     await wait_for(lambda: worker_pids(root) == [], timeout=10)
+
+
+async def test_untrusted_workspace_static_checks_only_no_worker(bare, tmp_path: Path):
+    """`trusted: false` (VS Code's Restricted Mode): nothing of the project is imported, and
+    what the source alone tells is still reported."""
+    root = copy_example(tmp_path / "shop")
+    await start(bare, [root], trusted=False)
+    broken = root / "catalog/migrations/0016_half_typed.py"
+    broken.write_text(
+        "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n"
+        '    dependencies = [("catalog", "0015_product_catalog_prod_title_idx")]\n\n'
+        '    operations = [\n        migrations.RemoveField(model_name="product", name="sku"\n    ]\n'
+    )
+    for path in (broken, root / "catalog/migrations/0004_remove_product_legacy_code.py"):
+        bare.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                types.TextDocumentItem(
+                    uri=path.as_uri(), language_id="python", version=1, text=path.read_text()
+                )
+            )
+        )
+    await wait_for(lambda: codes(bare, broken.as_uri()) == ["RENDER_ERROR"])
+    drop = root / "catalog/migrations/0004_remove_product_legacy_code.py"
+    await wait_for(lambda: codes(bare, drop.as_uri()) == ["DROP_COLUMN"])
+    (diagnostic,) = bare.diagnostics[drop.as_uri()]
+    assert "Restricted Mode" in diagnostic.message
+    assert diagnostic.range.start.line == 7  # the RemoveField call, as with the worker
+    assert worker_pids(root) == []

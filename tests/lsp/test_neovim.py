@@ -18,7 +18,7 @@ PROBE = Path(__file__).with_name("probe.lua")
 
 @pytest.mark.skipif(
     shutil.which("nvim") is None and not os.environ.get("CI"),
-    reason="neovim is not installed (.ci/run installs it)",
+    reason="neovim is not installed (bash .ci/test installs it)",
 )
 def test_neovim_shows_the_diagnostic_on_the_operation(tmp_path: Path):
     root = copy_example(tmp_path / "shop")

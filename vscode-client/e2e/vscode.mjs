@@ -157,23 +157,42 @@ export class Workbench {
         await input.press('Enter');
     }
 
-    /** Opens a file by its absolute path through "File: Open File…" (VS Code's own file dialog). */
+    /** Opens a file by its absolute path through "File: Open File" (VS Code's own file dialog). */
     async openFile(absPath) {
         const page = this.page;
-        await this.command('File: Open File');
-        const input = page.locator('.quick-input-widget .quick-input-box input');
-        // The palette's input becomes the dialog's: it then holds a folder path.
-        await page.waitForFunction(
-            () => document.querySelector('.quick-input-widget .quick-input-box input')?.value.startsWith('/'),
-            undefined,
-            { timeout: 15000 },
-        );
-        await input.fill(absPath);
-        await page.waitForTimeout(300);
-        await input.press('Enter');
         const name = path.basename(absPath);
-        await page.locator(`.tabs-container .tab.active[aria-label*="${name}"]`).waitFor({ timeout: 30000 });
-        await page.locator('.monaco-editor .view-lines').first().waitFor();
+        const tab = page.locator(`.tabs-container .tab.active[aria-label*="${name}"]`);
+        const input = page.locator('.quick-input-widget .quick-input-box input');
+        for (let attempt = 1; ; attempt++) {
+            await this.command('File: Open File');
+            // The palette's input becomes the dialog's: it holds the folder once the folder is
+            // listed (typing before that is overwritten by the dialog).
+            await page.waitForFunction(
+                () =>
+                    document.querySelector('.quick-input-widget .quick-input-box input')?.value.startsWith('/') &&
+                    document.querySelectorAll('.quick-input-widget .quick-input-list .monaco-list-row').length > 0,
+                undefined,
+                { timeout: 15000 },
+            );
+            await page.waitForTimeout(300);
+            await input.fill(absPath);
+            await page.waitForTimeout(300);
+            if ((await input.inputValue()) === absPath) {
+                await input.press('Enter');
+                try {
+                    await tab.waitFor({ timeout: 10000 });
+                    break;
+                } catch (err) {
+                    if (attempt >= 3) {
+                        throw err;
+                    }
+                }
+            } else if (attempt >= 3) {
+                throw new Error(`the Open File dialog did not take the path ${absPath}`);
+            }
+            await page.keyboard.press('Escape');
+        }
+        await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor();
     }
 
     async gotoLine(line, column = 1) {

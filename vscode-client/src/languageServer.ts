@@ -199,7 +199,7 @@ export class ServerManager implements vscode.Disposable {
             this.restrictedNoticeShown = true;
             void vscode.window
                 .showInformationMessage(
-                    'Django Migration Linter is in Restricted Mode: it imports nothing from this workspace (no Django worker), so only the static checks (RunPython / RunSQL rules, syntax) run. Trust the workspace for the full analysis.',
+                    'Django Migration Linter is in Restricted Mode: it imports nothing from this workspace (no Django worker), so it checks only what each migration\'s source tells (syntax, dropped or renamed columns and tables, NOT NULL, RunPython/RunSQL; no SQL rendered). Trust the workspace for the full analysis.',
                     MANAGE_TRUST,
                 )
                 .then((choice) => {

@@ -21,8 +21,10 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__
+from ..config import LintOptions
 from ..findings import MigrationResult
-from ..source import parse_migration_source
+from ..source import MigrationSource, parse_migration_source
+from ..verdicts import static_verdict
 from . import projects as projects_mod
 from .code_actions import quick_fixes
 from .diagnostics import diagnostics_for, problem_diagnostic, to_range
@@ -399,7 +401,9 @@ class MigrationServer(LanguageServer):
         if runtime is None:
             return  # a file outside any Django project: nothing to say
         if runtime.worker is None or not runtime.ready.is_set():
-            self.static_check(uri, text)
+            # no Django context (yet): what the source alone tells; the worker's full lint
+            # replaces it once the project is up
+            self.static_check(uri, text, runtime=runtime)
             return
         if text is not None and self.poisoned.get(uri) == text:
             return
@@ -436,19 +440,36 @@ class MigrationServer(LanguageServer):
         for data in response.get("results", []):
             self.publish(runtime, MigrationResult.from_dict(data))
 
-    def static_check(self, uri: str, text: str | None, keep: MigrationResult | None = None) -> None:
-        """Without a Django context (or while the buffer does not parse): at least the syntax,
-        with ``keep``'s findings (the last good result) still shown."""
+    @property
+    def trusted(self) -> bool:
+        return self.settings.get("trusted") is not False
+
+    def static_check(
+        self,
+        uri: str,
+        text: str | None,
+        keep: MigrationResult | None = None,
+        runtime: Runtime | None = None,
+    ) -> None:
+        """Without a Django context: the syntax, and ``keep``'s findings (the last good result)
+        while the buffer does not parse. When no Django context can be had for ``runtime`` (an
+        untrusted workspace, a project that does not load), also the rules on what the source
+        alone tells (``verdicts.static_verdict``)."""
+        path = uri_to_path(uri)
         if text is None:
             try:
-                text = uri_to_path(uri).read_text(encoding="utf-8", errors="replace")
+                text = path.read_text(encoding="utf-8", errors="replace")
             except OSError:
                 return
-        source = parse_migration_source(text)
+        source = parse_migration_source(text, str(path))
         diagnostics = []
         if keep is not None:
             kept = MigrationResult(keep.app, keep.name, keep.path, keep.status, keep.findings)
             diagnostics += diagnostics_for(kept, text)
+        elif runtime is not None and source.syntax_error is None and self.no_django(runtime):
+            result = self.static_result(runtime, path, source)
+            self.results[str(path)] = result
+            diagnostics += diagnostics_for(result, text)
         if source.syntax_error is not None:
             diagnostics.append(
                 types.Diagnostic(
@@ -460,6 +481,34 @@ class MigrationServer(LanguageServer):
                 )
             )
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, diagnostics))
+
+    def no_django(self, runtime: Runtime) -> bool:
+        """True when the project's Django context cannot be had (not merely not ready yet)."""
+        return not self.trusted or runtime.failed is not None
+
+    def static_result(
+        self, runtime: Runtime, path: Path, source: MigrationSource
+    ) -> MigrationResult:
+        """The static verdict on one migration, its messages saying why it is only that."""
+        options, _error = projects_mod.merged_options(runtime.project.root, self.settings)
+        lint_options = LintOptions.from_dict(
+            {k: v for k, v in options.items() if k not in projects_mod.SERVER_KEYS}
+        )
+        vendor = (lint_options.sql_analyser or runtime.vendor or "postgresql").lower()
+        why = (
+            "Restricted Mode: the workspace is not trusted, so the project is not imported"
+            if not self.trusted
+            else "the project does not load (see its error)"
+        )
+        result = static_verdict(
+            path.parent.parent.name, path.stem, str(path), source, lint_options, vendor
+        )
+        for finding in result.findings:
+            finding.message += (
+                f" [Read from the source alone ({why}): table names are Django's defaults and "
+                "the SQL is not rendered.]"
+            )
+        return result
 
     def schedule(self, key: str, delay: float, coro_factory) -> None:  # type: ignore[no-untyped-def]
         """Run ``coro_factory()`` after ``delay`` unless rescheduled meanwhile (debounce)."""
@@ -490,12 +539,14 @@ def initialize(ls: MigrationServer, params: types.InitializeParams) -> None:
     if isinstance(options, dict):
         nested = options.get(CONFIG_SECTION)
         ls.settings = projects_mod.client_settings(nested if isinstance(nested, dict) else options)
+    # the projects are known from the workspace folders: a didOpen that comes before
+    # `initialized` has run finds its project
+    ls.discover()
 
 
 @server.feature(types.INITIALIZED)
 async def initialized(ls: MigrationServer, params: types.InitializedParams) -> None:
     await pull_configuration(ls)
-    ls.discover()
     capabilities = ls.client_capabilities
     watched = capabilities.workspace and capabilities.workspace.did_change_watched_files
     if watched and watched.dynamic_registration:
