@@ -169,7 +169,9 @@ def reference_seconds(root: Path, app: str) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10x20,40x50")
+    parser.add_argument(
+        "--sizes", default="10x20,40x50", help="APPSxMIGRATIONS_PER_APP, comma-separated"
+    )
     parser.add_argument("--saves", type=int, default=20)
     parser.add_argument("--reference-max", type=int, default=600)
     args = parser.parse_args()

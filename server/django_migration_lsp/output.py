@@ -205,23 +205,30 @@ def to_sarif(root: str, results: list[MigrationResult]) -> dict[str, Any]:
                     },
                 }
             )
+    return sarif_log(rules, sarif_results, root)
+
+
+def sarif_log(
+    rules: list[dict[str, Any]], results: list[dict[str, Any]], root: str | None
+) -> dict[str, Any]:
+    """The SARIF 2.1.0 envelope around ``rules`` and ``results`` (paths relative to ``root``)."""
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "django-migration-lsp",
+                "version": __version__,
+                "informationUri": "https://github.com/django-migration-lsp/django-migration-lsp",
+                "rules": rules,
+            }
+        },
+        "results": results,
+    }
+    if root:
+        run["originalUriBaseIds"] = {"%SRCROOT%": {"uri": "file://" + root.rstrip("/") + "/"}}
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "django-migration-lsp",
-                        "version": __version__,
-                        "informationUri": "https://github.com/django-migration-lsp/django-migration-lsp",
-                        "rules": rules,
-                    }
-                },
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": "file://" + root.rstrip("/") + "/"}},
-                "results": sarif_results,
-            }
-        ],
+        "runs": [run],
     }
 
 

@@ -32,6 +32,11 @@ async def test_workspace_diagnostics_on_the_operation_lines(client: LanguageClie
     await wait_for(
         lambda: codes(client, other) == ["RUNPYTHON_ARGS_NAMING_CONVENTION", "RUNPYTHON_REVERSIBLE"]
     )
+    # the server's log reaches the client as window/logMessage, with its level (not as stderr,
+    # which editors show as errors)
+    ready = [m for m in client.log_messages if "worker ready" in m.message]
+    assert ready and ready[0].type == types.MessageType.Info, client.log_messages
+    assert "Django" in ready[0].message and "44 migrations" in ready[0].message
 
 
 async def test_did_change_lints_the_unsaved_buffer(client: LanguageClient, root: Path):

@@ -105,7 +105,7 @@ class CheckReport:
         return "\n".join(out)
 
     def to_sarif(self) -> dict[str, Any]:
-        from .. import __version__
+        from ..output import sarif_log
 
         codes = sorted({f.code for f in self.findings})
         results = []
@@ -128,22 +128,20 @@ class CheckReport:
                     }
                 ]
             results.append(result)
-        return {
-            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-            "version": "2.1.0",
-            "runs": [
-                {
-                    "tool": {
-                        "driver": {
-                            "name": "django-migration-lsp",
-                            "version": __version__,
-                            "rules": [{"id": c} for c in codes],
-                        }
-                    },
-                    "results": results,
-                }
-            ],
-        }
+        rules = [
+            {
+                "id": code,
+                "helpUri": "https://github.com/django-migration-lsp/django-migration-lsp"
+                "/blob/main/docs/checks.md",
+                "defaultConfiguration": {
+                    "level": {"error": "error", "warning": "warning"}.get(
+                        CHECK_CODES[code][0], "note"
+                    )
+                },
+            }
+            for code in codes
+        ]
+        return sarif_log(rules, results, self.project.get("root"))
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), indent=2)

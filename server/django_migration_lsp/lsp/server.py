@@ -29,6 +29,7 @@ from . import projects as projects_mod
 from .code_actions import quick_fixes
 from .diagnostics import diagnostics_for, problem_diagnostic, to_range
 from .hover import migration_sql, operation_at, operation_markdown
+from .logs import ClientLogHandler
 from .workers import WorkerClient, WorkerDied, WorkerError, WorkerTimeout
 
 log = logging.getLogger("django_migration_lsp.lsp")
@@ -85,6 +86,8 @@ class MigrationServer(LanguageServer):
         self.relint_tasks: dict[Path, asyncio.Task[Any]] = {}
         #: unsaved buffers that hung or killed the worker: not sent again until they change
         self.poisoned: dict[str, str] = {}
+        #: the log handler that sends to the client (``serve`` without --log-file)
+        self.client_log: ClientLogHandler | None = None
 
     # -- settings ----------------------------------------------------------------------------
     @property
@@ -179,7 +182,7 @@ class MigrationServer(LanguageServer):
         providers = info.get("ignore_migration_providers") or []
         runtime.provider = providers[-1] if providers else runtime.provider
         for problem in info.get("problems") or []:
-            self.window_log_message(types.LogMessageParams(types.MessageType.Warning, problem))
+            log.warning("%s: %s", root, problem)
         runtime.ready.set()
         if full_lint:
             await self.lint_project(runtime)
@@ -203,9 +206,8 @@ class MigrationServer(LanguageServer):
         return notify
 
     def log_line(self, line: str) -> None:
+        """A line of the worker's (or a command's) output, to the server's log."""
         log.info(line)
-        with contextlib.suppress(Exception):
-            self.window_log_message(types.LogMessageParams(types.MessageType.Log, line))
 
     async def lint_project(self, runtime: Runtime) -> None:
         """Lint every migration of a project, publishing diagnostics as results arrive."""
@@ -539,6 +541,8 @@ def initialize(ls: MigrationServer, params: types.InitializeParams) -> None:
     if isinstance(options, dict):
         nested = options.get(CONFIG_SECTION)
         ls.settings = projects_mod.client_settings(nested if isinstance(nested, dict) else options)
+    if ls.client_log is not None:
+        ls.client_log.connected = True
     # the projects are known from the workspace folders: a didOpen that comes before
     # `initialized` has run finds its project
     ls.discover()
@@ -762,6 +766,8 @@ async def makemigrations(ls: MigrationServer, *args: Any) -> str:
 
 @server.feature(types.SHUTDOWN)
 async def shutdown(ls: MigrationServer, params: None) -> None:
+    if ls.client_log is not None:  # the client stops listening: the rest of the log to stderr
+        ls.client_log.connected = False
     await ls.shutdown_workers()
 
 
@@ -771,14 +777,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tcp", metavar="HOST:PORT")
     parser.add_argument("--log-file")
     args = parser.parse_args(argv)
-    handler: logging.Handler = (
-        logging.FileHandler(args.log_file) if args.log_file else logging.StreamHandler(sys.stderr)
-    )
-    logging.basicConfig(
-        handlers=[handler],
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    stderr = logging.StreamHandler(sys.stderr)
+    stderr.setFormatter(formatter)
+    handler: logging.Handler
+    if args.log_file:
+        handler = logging.FileHandler(args.log_file)
+        handler.setFormatter(formatter)
+    else:  # to the client once it is connected (stderr before that, and if it is gone)
+        handler = ClientLogHandler(server.window_log_message, stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))  # the client shows the level
+        server.client_log = handler
+    logging.basicConfig(handlers=[handler], level=logging.INFO)
     logging.getLogger("pygls").setLevel(logging.WARNING)
     if args.tcp:
         host, _, port = args.tcp.rpartition(":")

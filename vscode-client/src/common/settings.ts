@@ -25,6 +25,8 @@ const STRING_KEYS: ReadonlySet<string> = new Set(['settings', 'database', 'ignor
 const LIST_KEYS: ReadonlySet<string> = new Set(['excludeMigrationTests', 'includeApps', 'excludeApps', 'ignoreName']);
 
 export const DEFAULT_DEBOUNCE_MS = 500;
+/** Seconds a request to the project's Django worker may take before it is restarted. */
+export const DEFAULT_REQUEST_TIMEOUT = 30;
 
 /** What `WorkspaceConfiguration` offers that we use (so tests can pass a plain object). */
 export interface ConfigReader {
@@ -39,6 +41,7 @@ export interface ExtensionSettings {
     lintOptions: LintOptions;
     lintOnChange: boolean;
     debounceMs: number;
+    requestTimeout: number;
     trace: 'off' | 'messages' | 'verbose';
     /** Problems found while reading (wrong types): logged, the value is ignored. */
     problems: string[];
@@ -107,6 +110,15 @@ export function readSettings(config: ConfigReader): ExtensionSettings {
             problems.push(`${SECTION}.debounceMs must be a number of milliseconds >= 0`);
         }
     }
+    const timeout = config.get<unknown>('requestTimeout');
+    let requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    if (timeout !== undefined && timeout !== null) {
+        if (typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0) {
+            requestTimeout = timeout;
+        } else {
+            problems.push(`${SECTION}.requestTimeout must be a number of seconds > 0`);
+        }
+    }
     const traceValue = config.get<unknown>('trace.server');
     const trace = traceValue === 'messages' || traceValue === 'verbose' ? traceValue : 'off';
 
@@ -115,6 +127,7 @@ export function readSettings(config: ConfigReader): ExtensionSettings {
         lintOptions,
         lintOnChange: typeof lintOnChange === 'boolean' ? lintOnChange : true,
         debounceMs,
+        requestTimeout,
         trace,
         problems,
     };
@@ -130,7 +143,7 @@ export interface ServerSettingsInput {
 
 /**
  * The `djangoMigrationLsp` configuration section as the server gets it, in initializationOptions
- * and in answers to workspace/configuration: `{python, trusted, lintOnChange, debounceMs, ...the
+ * and in answers to workspace/configuration: `{python, trusted, lintOnChange, debounceMs, requestTimeout, ...the
  * DESIGN §5 options that are set}`. Unset options are left out, so that pyproject.toml and
  * MIGRATION_LINTER_OPTIONS still apply (client settings override them only when set).
  */
@@ -141,6 +154,7 @@ export function serverSettings(input: ServerSettingsInput): Record<string, unkno
         trusted: input.trusted,
         lintOnChange: settings.lintOnChange,
         debounceMs: settings.debounceMs,
+        requestTimeout: settings.requestTimeout,
     };
     for (const key of LINT_OPTION_KEYS) {
         const value = settings.lintOptions[key];

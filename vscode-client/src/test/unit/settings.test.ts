@@ -57,11 +57,12 @@ describe('readSettings', () => {
     });
 
     it('reports and ignores values of the wrong type', () => {
-        const s = readSettings(reader({ database: 3, includeApps: { a: 1 }, debounceMs: -5, lintOnChange: 'yes', warningsAsErrors: 7 }));
+        const s = readSettings(reader({ database: 3, includeApps: { a: 1 }, debounceMs: -5, lintOnChange: 'yes', warningsAsErrors: 7, requestTimeout: 0 }));
         assert.deepEqual(s.lintOptions, {});
         assert.equal(s.debounceMs, DEFAULT_DEBOUNCE_MS);
+        assert.equal(s.requestTimeout, 30);
         assert.equal(s.lintOnChange, true);
-        assert.equal(s.problems.length, 5);
+        assert.equal(s.problems.length, 6);
         assert.match(s.problems.join('\n'), /djangoMigrationLsp\.database must be a string/);
     });
 });
@@ -74,6 +75,7 @@ describe('serverSettings', () => {
             trusted: true,
             lintOnChange: true,
             debounceMs: 100,
+            requestTimeout: 30,
             database: 'replica',
             excludeApps: ['legacy'],
         });
@@ -97,11 +99,11 @@ describe('serverSettings', () => {
 
 describe('package.json contributes a setting for every key', () => {
     const properties = Object.keys(manifest.contributes.configuration.properties);
-    for (const key of [...LINT_OPTION_KEYS, 'interpreter', 'lintOnChange', 'debounceMs', 'trace.server']) {
+    for (const key of [...LINT_OPTION_KEYS, 'interpreter', 'lintOnChange', 'debounceMs', 'requestTimeout', 'trace.server']) {
         it(key, () => assert.ok(properties.includes(`djangoMigrationLsp.${key}`)));
     }
     it('and no setting that is not read', () => {
-        const known = new Set([...LINT_OPTION_KEYS, 'interpreter', 'lintOnChange', 'debounceMs', 'trace.server'].map((k) => `djangoMigrationLsp.${k}`));
+        const known = new Set([...LINT_OPTION_KEYS, 'interpreter', 'lintOnChange', 'debounceMs', 'requestTimeout', 'trace.server'].map((k) => `djangoMigrationLsp.${k}`));
         assert.deepEqual(properties.filter((p) => !known.has(p)), []);
     });
     it('unset DESIGN §5 options default to null (so pyproject.toml applies)', () => {
