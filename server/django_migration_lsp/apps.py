@@ -44,13 +44,9 @@ def _running_migration_command() -> bool:
 def migration_checks(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     if _running_migration_command():
         return []
-    from .checks import _load
-    from .checks.collect import collect
+    from .checks import _collect
 
-    loader, paths = _load(None)
-    return _to_messages(
-        collect(loader, paths, exclude_apps=set(), databases=None, include_database_checks=False)
-    )
+    return _to_messages(_collect(None, None, include_database_checks=False))
 
 
 def database_checks(
@@ -61,7 +57,7 @@ def database_checks(
     from .checks import _load
     from .checks.collect import database_state
 
-    loader, paths = _load(None)
+    loader, paths = _load()
     findings = []
     for alias in databases:
         findings += database_state(loader, paths, alias, set())

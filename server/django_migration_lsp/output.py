@@ -195,7 +195,7 @@ def to_sarif(root: str, results: list[MigrationResult]) -> dict[str, Any]:
                 {
                     "ruleId": f.code,
                     "ruleIndex": index[f.code],
-                    "level": {"error": "error", "warning": "warning"}.get(f.severity, "note"),
+                    "level": sarif_level(f.severity),
                     "message": {"text": f.message},
                     "locations": [location],
                     "partialFingerprints": {
@@ -206,6 +206,11 @@ def to_sarif(root: str, results: list[MigrationResult]) -> dict[str, Any]:
                 }
             )
     return sarif_log(rules, sarif_results, root)
+
+
+def sarif_level(severity: str) -> str:
+    """A finding's severity as a SARIF result level."""
+    return severity if severity in ("error", "warning") else "note"
 
 
 def sarif_log(

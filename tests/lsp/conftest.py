@@ -67,6 +67,30 @@ async def client(lsp_client: LanguageClient, tmp_path: Path):
     await lsp_client.shutdown_session()
 
 
+async def start(client: LanguageClient, folders: list[Path], **settings) -> None:
+    """Initialize a session on ``folders`` with these ``djangoMigrationLsp`` settings."""
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:
+        return None
+
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),
+            root_uri=folders[0].as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=f.as_uri(), name=f.name) for f in folders],
+            initialization_options={"djangoMigrationLsp": {"debounceMs": 50, **settings}},
+        )
+    )
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def bare(lsp_client: LanguageClient):
+    """A client not yet initialized (the test calls ``start``)."""
+    yield
+    await lsp_client.shutdown_session()
+
+
 @pytest.fixture
 def root(client: LanguageClient) -> Path:
     return client.workspace_root  # type: ignore[attr-defined,no-any-return]

@@ -10,20 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import LanguageClient
 
-from .conftest import SERVER, codes, copy_example, wait_for
-from .test_faults import start
+from .conftest import codes, copy_example, start, wait_for
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")
-
-
-@pytest_lsp.fixture(config=SERVER)
-async def bare(lsp_client: LanguageClient):
-    yield
-    await lsp_client.shutdown_session()
 
 
 async def test_missing_migration_on_the_model_line_and_makemigrations(bare, tmp_path: Path):

@@ -4,19 +4,14 @@ two projects in one workspace, and no orphan workers after shutdown."""
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
-import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from .conftest import codes, copy_example, wait_for
+from .conftest import codes, copy_example, start, wait_for
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")
-
-SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "django_migration_lsp", "serve"])
 
 
 def worker_pids(root: Path) -> list[int]:
@@ -33,28 +28,6 @@ def worker_pids(root: Path) -> list[int]:
         if b"django_migration_lsp.worker" in cmdline and Path(cwd) == root:
             pids.append(int(entry))
     return pids
-
-
-async def start(client: LanguageClient, folders: list[Path], **settings) -> None:
-
-    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
-    def register(params: types.RegistrationParams) -> None:
-        return None
-
-    await client.initialize_session(
-        types.InitializeParams(
-            capabilities=client_capabilities("visual-studio-code"),
-            root_uri=folders[0].as_uri(),
-            workspace_folders=[types.WorkspaceFolder(uri=f.as_uri(), name=f.name) for f in folders],
-            initialization_options={"djangoMigrationLsp": {"debounceMs": 50, **settings}},
-        )
-    )
-
-
-@pytest_lsp.fixture(config=SERVER)
-async def bare(lsp_client: LanguageClient):
-    yield
-    await lsp_client.shutdown_session()
 
 
 async def test_broken_settings_one_clear_diagnostic_and_static_checks(bare, tmp_path: Path):

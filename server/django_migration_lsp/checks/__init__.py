@@ -42,12 +42,26 @@ class MigrationStateError(RuntimeError):
         super().__init__("\n".join(lines))
 
 
-def _load(exclude_apps: list[str] | None) -> tuple[Any, dict[tuple[str, str], str]]:
+def _load() -> tuple[Any, dict[tuple[str, str], str]]:
+    """The migration graph's loader and the files' paths (no database connection)."""
     from ..worker.loading import build_loader, load_disk_migrations
 
     disk = load_disk_migrations()
-    loader = build_loader(disk)
-    return loader, dict(disk.paths)
+    return build_loader(disk), dict(disk.paths)
+
+
+def _collect(
+    exclude_apps: list[str] | None, databases: list[str] | None, include_database_checks: bool
+) -> list[CheckFinding]:
+    """Load the migration files and graph (no database connection), then run every check."""
+    from .collect import collect
+
+    return collect(
+        *_load(),
+        exclude_apps=set(exclude_apps or []),
+        databases=databases,
+        include_database_checks=include_database_checks,
+    )
 
 
 def run_checks(
@@ -63,17 +77,9 @@ def run_checks(
 
     from ..worker.loading import setup_django
     from ..worker.offline import vendor_of
-    from .collect import collect
 
     module = setup_django(root, settings)
-    loader, paths = _load(exclude_apps)
-    findings = collect(
-        loader,
-        paths,
-        exclude_apps=set(exclude_apps or []),
-        databases=databases,
-        include_database_checks=include_database_checks,
-    )
+    findings = _collect(exclude_apps, databases, include_database_checks)
     project = {
         "root": str(root.resolve()),
         "settings": module,
@@ -85,14 +91,9 @@ def run_checks(
 
 def worker_check(params: dict[str, Any]) -> dict[str, Any]:
     """The worker's ``check`` method (Django is set up)."""
-    from .collect import collect
-
-    loader, paths = _load(params.get("exclude_apps"))
-    findings = collect(
-        loader,
-        paths,
-        exclude_apps=set(params.get("exclude_apps") or []),
-        databases=params.get("database_aliases"),
+    findings = _collect(
+        params.get("exclude_apps"),
+        params.get("database_aliases"),
         include_database_checks=bool(params.get("databases", True)),
     )
     return {"findings": [f.to_dict() for f in findings]}
@@ -102,16 +103,7 @@ def run_all_checks(
     exclude_apps: list[str] | None = None, databases: list[str] | None = None
 ) -> list[CheckFinding]:
     """Run every check in a set-up Django process; raise ``MigrationStateError`` on problems."""
-    from .collect import collect
-
-    loader, paths = _load(exclude_apps)
-    findings = collect(
-        loader,
-        paths,
-        exclude_apps=set(exclude_apps or []),
-        databases=databases,
-        include_database_checks=True,
-    )
+    findings = _collect(exclude_apps, databases, include_database_checks=True)
     if findings:
         raise MigrationStateError(findings)
     return findings

@@ -105,14 +105,14 @@ class CheckReport:
         return "\n".join(out)
 
     def to_sarif(self) -> dict[str, Any]:
-        from ..output import sarif_log
+        from ..output import sarif_level, sarif_log
 
         codes = sorted({f.code for f in self.findings})
         results = []
         for f in self.findings:
             result: dict[str, Any] = {
                 "ruleId": f.code,
-                "level": {"error": "error", "warning": "warning"}.get(f.severity, "note"),
+                "level": sarif_level(f.severity),
                 "message": {"text": f.message},
             }
             if f.path:
@@ -133,11 +133,7 @@ class CheckReport:
                 "id": code,
                 "helpUri": "https://github.com/django-migration-lsp/django-migration-lsp"
                 "/blob/main/docs/checks.md",
-                "defaultConfiguration": {
-                    "level": {"error": "error", "warning": "warning"}.get(
-                        CHECK_CODES[code][0], "note"
-                    )
-                },
+                "defaultConfiguration": {"level": sarif_level(CHECK_CODES[code][0])},
             }
             for code in codes
         ]

@@ -93,6 +93,11 @@ def merged_options(root: Path, settings: dict[str, Any]) -> tuple[dict[str, Any]
     return values, error
 
 
+def lint_options(options: dict[str, Any]) -> dict[str, Any]:
+    """The lint options among merged options (the server's own keys left out)."""
+    return {k: v for k, v in options.items() if k not in SERVER_KEYS}
+
+
 def interpreter(root: Path, options: dict[str, Any]) -> str:
     """The worker's Python: ``python`` option > the project's .venv/venv > the server's own."""
     configured = options.get("python")

@@ -124,9 +124,9 @@ class MigrationServer(LanguageServer):
     async def start(self, runtime: Runtime, full_lint: bool = True) -> None:
         """Start (or restart) a project's worker, then lint the whole project in the background."""
         root = runtime.project.root
-        if self.settings.get("trusted") is False:
+        if not self.trusted:
             # an untrusted workspace (the client says so): never import the project's code;
-            # only what needs no Django context (syntax) is checked
+            # only what the migrations' source tells is checked (``static_check``)
             log.info("workspace not trusted: no Django worker for %s", root)
             return
         options, config_error = projects_mod.merged_options(root, self.settings)
@@ -155,7 +155,7 @@ class MigrationServer(LanguageServer):
                 None,
             )
             return
-        lint_options = {k: v for k, v in options.items() if k not in projects_mod.SERVER_KEYS}
+        lint_options = projects_mod.lint_options(options)
         try:
             info = await worker.request(
                 "initialize",
@@ -469,9 +469,7 @@ class MigrationServer(LanguageServer):
             kept = MigrationResult(keep.app, keep.name, keep.path, keep.status, keep.findings)
             diagnostics += diagnostics_for(kept, text)
         elif runtime is not None and source.syntax_error is None and self.no_django(runtime):
-            result = self.static_result(runtime, path, source)
-            self.results[str(path)] = result
-            diagnostics += diagnostics_for(result, text)
+            diagnostics += diagnostics_for(self.static_result(runtime, path, source), text)
         if source.syntax_error is not None:
             diagnostics.append(
                 types.Diagnostic(
@@ -493,9 +491,7 @@ class MigrationServer(LanguageServer):
     ) -> MigrationResult:
         """The static verdict on one migration, its messages saying why it is only that."""
         options, _error = projects_mod.merged_options(runtime.project.root, self.settings)
-        lint_options = LintOptions.from_dict(
-            {k: v for k, v in options.items() if k not in projects_mod.SERVER_KEYS}
-        )
+        lint_options = LintOptions.from_dict(projects_mod.lint_options(options))
         vendor = (lint_options.sql_analyser or runtime.vendor or "postgresql").lower()
         why = (
             "Restricted Mode: the workspace is not trusted, so the project is not imported"
