@@ -284,7 +284,10 @@ describe('VS Code (code-server) with the packaged extension, untrusted workspace
             const page = s.wb.page;
             await s.wb.openFile(path.join(s.workspace, BROKEN_MIGRATION));
             await waitForStatus(s.wb, /restricted/);
-            await page.locator('.notification-toast', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: TIMEOUT });
+            // It says so once, with a way to trust the workspace.
+            const notice = await s.wb.notification('Restricted Mode', TIMEOUT);
+            assert.match(notice, /imports nothing from this workspace/);
+            assert.match(notice, /Manage Workspace Trust/);
             await s.wb.showProblems();
             // What needs no import of the project still works: the syntax check…
             await waitForMarkers(s.wb, (ms) => ms.some((m) => m.code === 'RENDER_ERROR'), 'the static syntax-error marker');

@@ -206,6 +206,36 @@ export class Workbench {
         await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5000 });
     }
 
+    /**
+     * Waits for a notification whose text contains `text`, and returns that text. It is looked up
+     * in the notification center, which keeps every notification: an information toast hides
+     * itself after 15 s, and on a busy machine that can be before the test looks.
+     */
+    async notification(text, timeout = 60000) {
+        const page = this.page;
+        const item = page.locator('.notifications-center .notification-list-item', { hasText: text }).first();
+        const deadline = Date.now() + timeout;
+        for (;;) {
+            await this.command('Notifications: Show Notifications');
+            await page.locator('.notifications-center').waitFor({ state: 'visible', timeout: 10000 });
+            const found = await item.waitFor({ state: 'visible', timeout: 2000 }).then(
+                () => true,
+                () => false,
+            );
+            const message = found ? await item.textContent() : undefined;
+            // Escape closes the center (the notifications stay in it).
+            await page.keyboard.press('Escape');
+            await page.locator('.notifications-center').waitFor({ state: 'hidden', timeout: 10000 });
+            if (found) {
+                return message ?? '';
+            }
+            if (Date.now() > deadline) {
+                throw new Error(`no notification saying "${text}" in ${timeout / 1000} s`);
+            }
+            await page.waitForTimeout(1000);
+        }
+    }
+
     async showProblems() {
         await this.command('View: Focus Problems');
         await this.page.locator('.markers-panel').waitFor({ state: 'visible' });
