@@ -90,6 +90,16 @@ async function waitForMarkers(wb, predicate, what) {
     throw new Error(`timed out waiting for ${what}; the Problems view shows ${JSON.stringify(last)}`);
 }
 
+async function waitFor(predicate, what) {
+    const deadline = Date.now() + TIMEOUT;
+    while (!predicate()) {
+        if (Date.now() > deadline) {
+            throw new Error(`timed out waiting for ${what}`);
+        }
+        await new Promise((r) => setTimeout(r, 250));
+    }
+}
+
 async function waitForStatus(wb, pattern) {
     const deadline = Date.now() + TIMEOUT;
     let text = '';
@@ -256,8 +266,9 @@ describe('VS Code (code-server) with the packaged extension, trusted workspace',
         const buffer = await page.locator('.editor-group-container.active .view-lines').first().textContent();
         assert.match(buffer.replace(/\u00a0/g, ' '), /# migration-lint: ignore\[DROP_COLUMN\]/);
         await page.keyboard.press('Control+S');
-        await page.waitForTimeout(1500);
-        assert.match(fs.readFileSync(file, 'utf8'), /# migration-lint: ignore\[DROP_COLUMN\]/);
+        await waitFor(() => /# migration-lint: ignore\[DROP_COLUMN\]/.test(fs.readFileSync(file, 'utf8')), 'the fix to be saved to disk');
+        // Saving lints the file again (didSave); once the server is idle, still no DROP_COLUMN.
+        await waitForStatus(s.wb, /Django migrations$/);
         assert.deepEqual((await markers(s.wb)).filter((m) => m.code === 'DROP_COLUMN'), []);
         await page.screenshot({ path: path.join(ARTIFACTS, 'fixed.png') });
     });
