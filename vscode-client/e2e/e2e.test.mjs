@@ -182,29 +182,32 @@ async function session(name, settings, folder) {
     };
 }
 
-describe('VS Code (code-server) with the packaged extension, trusted workspace', { timeout: 6 * 60000 }, () => {
-    let s;
+/**
+ * One code-server session for the tests of a `describe`: started before them (after `prepare`
+ * has changed the copied project), closed after them, its screenshot and logs kept when one failed.
+ * Returns the session (filled in by `before`) and `step`, which declares a test of it.
+ */
+function withSession(name, settings, prepare = () => undefined) {
+    const s = {};
     let failed = false;
-
     before(async () => {
         assert.ok(fs.existsSync(VSIX), `no ${VSIX}: run npm run package first`);
         assert.ok(fs.existsSync(CODE_SERVER), 'no code-server: run e2e/install-harness.sh first');
         execFileSync(PYTHON, ['-c', 'import django'], { stdio: 'pipe' });
-        s = await session('trusted', { 'security.workspace.trust.enabled': false });
+        Object.assign(s, await session(name, settings));
+        prepare(s.workspace);
         await s.open();
     });
-
     after(async () => {
-        if (s) {
+        if (s.close) {
             const logs = await s.close(failed);
             if (failed) {
                 console.log(`# logs of the failed run: ${logs}`);
             }
         }
     });
-
-    const step = (name, fn) =>
-        test(name, async () => {
+    const step = (title, fn) =>
+        test(title, async () => {
             try {
                 await fn();
             } catch (err) {
@@ -212,6 +215,11 @@ describe('VS Code (code-server) with the packaged extension, trusted workspace',
                 throw err;
             }
         });
+    return { s, step };
+}
+
+describe('VS Code (code-server) with the packaged extension, trusted workspace', { timeout: 6 * 60000 }, () => {
+    const { s, step } = withSession('trusted', { 'security.workspace.trust.enabled': false });
 
     step('opening a migration starts the bundled server with the configured interpreter', async () => {
         await s.wb.openFile(path.join(s.workspace, MIGRATION));
@@ -275,45 +283,59 @@ describe('VS Code (code-server) with the packaged extension, trusted workspace',
 });
 
 describe('VS Code (code-server) with the packaged extension, untrusted workspace', { timeout: 4 * 60000 }, () => {
-    let s;
-    let failed = false;
+    const { s, step } = withSession(
+        'untrusted',
+        { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' },
+        (workspace) => fs.writeFileSync(path.join(workspace, BROKEN_MIGRATION), BROKEN_SOURCE),
+    );
 
-    before(async () => {
-        s = await session('untrusted', { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' });
-        fs.writeFileSync(path.join(s.workspace, BROKEN_MIGRATION), BROKEN_SOURCE);
-        await s.open();
+    step('Restricted Mode: checks from the source alone, no worker, and it says so', async () => {
+        const page = s.wb.page;
+        await s.wb.openFile(path.join(s.workspace, BROKEN_MIGRATION));
+        await waitForStatus(s.wb, /restricted/);
+        // It says so once, with a way to trust the workspace.
+        const notice = await s.wb.notification('Restricted Mode', { timeout: TIMEOUT });
+        assert.match(notice, /imports nothing from this workspace/);
+        assert.match(notice, /Manage Workspace Trust/);
+        await s.wb.showProblems();
+        // What needs no import of the project still works: the syntax check…
+        await waitForMarkers(s.wb, (ms) => ms.some((m) => m.code === 'RENDER_ERROR'), 'the static syntax-error marker');
+        // …and the rules on what the source alone tells, saying that this is all it is.
+        await s.wb.openFile(path.join(s.workspace, MIGRATION));
+        const expected = positionOf(path.join(s.workspace, MIGRATION), 'migrations.RemoveField(');
+        const found = await waitForMarkers(s.wb, (ms) => ms.some((m) => m.code === 'DROP_COLUMN'), 'a static DROP_COLUMN marker');
+        const drop = found.find((m) => m.code === 'DROP_COLUMN');
+        assert.deepEqual({ line: drop.line, column: drop.column }, expected, drop.text);
+        assert.match(drop.text, /Restricted Mode/);
+        assert.deepEqual(workersIn(s.workspace), []);
+        await page.screenshot({ path: path.join(ARTIFACTS, 'restricted.png') });
     });
+});
 
-    after(async () => {
-        if (s) {
-            await s.close(failed);
-        }
-    });
+describe('VS Code (code-server) with the packaged extension, missing interpreter', { timeout: 4 * 60000 }, () => {
+    const MISSING = '/nonexistent/venv/bin/python';
+    const { s, step } = withSession('interpreter', { 'security.workspace.trust.enabled': false, 'djangoMigrationLsp.interpreter': MISSING });
 
-    test('Restricted Mode: checks from the source alone, no worker, and it says so', async () => {
-        try {
-            const page = s.wb.page;
-            await s.wb.openFile(path.join(s.workspace, BROKEN_MIGRATION));
-            await waitForStatus(s.wb, /restricted/);
-            // It says so once, with a way to trust the workspace.
-            const notice = await s.wb.notification('Restricted Mode', TIMEOUT);
-            assert.match(notice, /imports nothing from this workspace/);
-            assert.match(notice, /Manage Workspace Trust/);
-            await s.wb.showProblems();
-            // What needs no import of the project still works: the syntax check…
-            await waitForMarkers(s.wb, (ms) => ms.some((m) => m.code === 'RENDER_ERROR'), 'the static syntax-error marker');
-            // …and the rules on what the source alone tells, saying that this is all it is.
-            await s.wb.openFile(path.join(s.workspace, MIGRATION));
-            const expected = positionOf(path.join(s.workspace, MIGRATION), 'migrations.RemoveField(');
-            const found = await waitForMarkers(s.wb, (ms) => ms.some((m) => m.code === 'DROP_COLUMN'), 'a static DROP_COLUMN marker');
-            const drop = found.find((m) => m.code === 'DROP_COLUMN');
-            assert.deepEqual({ line: drop.line, column: drop.column }, expected, drop.text);
-            assert.match(drop.text, /Restricted Mode/);
-            assert.deepEqual(workersIn(s.workspace), []);
-            await page.screenshot({ path: path.join(ARTIFACTS, 'restricted.png') });
-        } catch (err) {
-            failed = true;
-            throw err;
-        }
+    step('a missing interpreter is an error notification whose "Select Interpreter" button fixes it', async () => {
+        const page = s.wb.page;
+        await s.wb.openFile(path.join(s.workspace, MIGRATION));
+        await waitForStatus(s.wb, /error$/);
+        const notice = await s.wb.notification(MISSING, { timeout: TIMEOUT, click: 'Select Interpreter' });
+        assert.match(notice, /not found/);
+        assert.match(notice, /Pick the project's interpreter/);
+        // The picker says which interpreter failed; "Enter a path…", then the project's interpreter.
+        const picker = page.locator('.quick-input-widget .quick-input-box input');
+        await page.waitForFunction((missing) => document.querySelector('.quick-input-widget .quick-input-box input')?.placeholder.includes(missing), MISSING, { timeout: 15000 });
+        assert.equal(await picker.getAttribute('placeholder'), `Current: ${MISSING}`);
+        await page.screenshot({ path: path.join(ARTIFACTS, 'interpreter-picker.png') });
+        await s.wb.pick('Enter a path…');
+        await picker.fill(PYTHON);
+        await picker.press('Enter');
+        await waitForStatus(s.wb, /Django migrations$/);
+        await s.wb.showProblems();
+        await waitForMarkers(s.wb, (ms) => ms.some((m) => m.code === 'DROP_COLUMN'), 'a DROP_COLUMN marker once the interpreter is set');
+        // The choice is the workspace's setting, so the next start uses it too.
+        const workspaceSettings = JSON.parse(fs.readFileSync(path.join(s.workspace, '.vscode', 'settings.json'), 'utf8'));
+        assert.equal(workspaceSettings['djangoMigrationLsp.interpreter'], PYTHON);
     });
 });

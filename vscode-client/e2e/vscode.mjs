@@ -207,33 +207,46 @@ export class Workbench {
     }
 
     /**
-     * Waits for a notification whose text contains `text`, and returns that text. It is looked up
-     * in the notification center, which keeps every notification: an information toast hides
-     * itself after 15 s, and on a busy machine that can be before the test looks.
+     * Waits for a notification whose text contains `text`, and returns that text (its buttons'
+     * labels included). It is looked up in the notification center, which keeps every
+     * notification: an information toast hides itself after 15 s, and on a busy machine that can
+     * be before the test looks. With `click`, the notification's button of that label is clicked.
      */
-    async notification(text, timeout = 60000) {
+    async notification(text, { timeout = 60000, click } = {}) {
         const page = this.page;
-        const item = page.locator('.notifications-center .notification-list-item', { hasText: text }).first();
+        const center = page.locator('.notifications-center');
+        const item = center.locator('.notification-list-item', { hasText: text }).first();
         const deadline = Date.now() + timeout;
         for (;;) {
             await this.command('Notifications: Show Notifications');
-            await page.locator('.notifications-center').waitFor({ state: 'visible', timeout: 10000 });
+            await center.waitFor({ state: 'visible', timeout: 10000 });
             const found = await item.waitFor({ state: 'visible', timeout: 2000 }).then(
                 () => true,
                 () => false,
             );
-            const message = found ? await item.textContent() : undefined;
+            const message = found ? ((await item.textContent()) ?? '') : undefined;
+            if (found && click) {
+                await item.locator('.monaco-button', { hasText: click }).first().click();
+                return message;
+            }
             // Escape closes the center (the notifications stay in it).
             await page.keyboard.press('Escape');
-            await page.locator('.notifications-center').waitFor({ state: 'hidden', timeout: 10000 });
+            await center.waitFor({ state: 'hidden', timeout: 10000 });
             if (found) {
-                return message ?? '';
+                return message;
             }
             if (Date.now() > deadline) {
                 throw new Error(`no notification saying "${text}" in ${timeout / 1000} s`);
             }
             await page.waitForTimeout(1000);
         }
+    }
+
+    /** Picks the row of the open quick pick whose text contains `label`. */
+    async pick(label) {
+        const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first();
+        await row.waitFor({ state: 'visible', timeout: 15000 });
+        await row.click();
     }
 
     async showProblems() {

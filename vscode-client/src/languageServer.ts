@@ -58,6 +58,7 @@ export class ServerManager implements vscode.Disposable {
     private disposed = false;
     private restrictedNoticeShown = false;
     private lastNotice: string | undefined;
+    private lastTried: string | undefined;
 
     constructor(
         private readonly context: vscode.ExtensionContext,
@@ -70,9 +71,9 @@ export class ServerManager implements vscode.Disposable {
         return this.running?.client;
     }
 
-    /** The interpreter the server runs with (undefined when not running). */
+    /** The interpreter the server runs with, else the one the last start tried (it may be missing). */
     get interpreter(): string | undefined {
-        return this.running?.interpreter;
+        return this.running?.interpreter ?? this.lastTried;
     }
 
     /** (Re)starts the server; calls are queued, never run concurrently. */
@@ -181,6 +182,7 @@ export class ServerManager implements vscode.Disposable {
             vars: { workspaceFolder: folder?.uri.fsPath },
         });
         this.status.setInterpreter(choice.path);
+        this.lastTried = choice.path;
         this.log.info(`Interpreter: ${choice.path} (${describeSource(choice.source)}); workspace ${trusted ? 'trusted' : 'NOT trusted (Restricted Mode)'}.`);
 
         const probe = await probeInterpreter(choice.path, { cwd: folder?.uri.fsPath, trusted });
