@@ -28,10 +28,12 @@ from .static import static_operations
 from .verdicts import verdict
 from .worker.loading import (
     DiskMigrations,
+    GraphShape,
     LoadProblem,
     ProjectLoadError,
     build_loader,
     load_disk_migrations,
+    refresh_loader,
     setup_django,
 )
 from .worker.offline import vendor_of
@@ -135,6 +137,17 @@ class LintSession:
         self.rendered: dict[Key, RenderedMigration] = {}
         #: plan position -> (signature of the plan up to there, state before that position)
         self.checkpoints: dict[int, tuple[str, Any]] = {}
+        self._shape: GraphShape | None = None  # of the last load (self.loader's graph)
+        self._reusable = False  # self.loader can serve a load of the same shape
+        self._plan: list[Key] | None = None  # full_plan of self.loader's graph
+
+    @property
+    def plan(self) -> list[Key]:
+        """Every migration of the graph in an order that applies dependencies first."""
+        assert self.loader is not None
+        if self._plan is None:
+            self._plan = full_plan(self.loader.graph)
+        return self._plan
 
     @property
     def project(self) -> ProjectInfo:
@@ -148,9 +161,24 @@ class LintSession:
 
     # -- loading -----------------------------------------------------------------------------
     def load(self, overrides: dict[str, str] | None = None, fresh: Iterable[str] = ()) -> None:
-        """(Re)load migration files and build the graph (no database connection)."""
-        self.disk = load_disk_migrations(overrides, frozenset(fresh), previous=self.disk)
-        self.loader = build_loader(self.disk)
+        """(Re)load migration files and build the graph (no database connection).
+
+        When no migration's dependencies, replaces or run_before changed (the usual save in the
+        editor), the graph of the previous load is kept with the new Migration objects in it.
+        """
+        disk = load_disk_migrations(overrides, frozenset(fresh), previous=self.disk)
+        shape = GraphShape(disk, self._shape)
+        if self.loader is not None and self._reusable and shape == self._shape:
+            refresh_loader(self.loader, disk)
+        else:
+            problems = len(disk.problems)
+            self.loader = build_loader(disk)
+            self._plan = None
+            # A graph built by dropping broken migrations is rebuilt each time (the problems
+            # it records live in the load, not in the graph).
+            self._reusable = len(disk.problems) == problems
+        self._shape = shape
+        self.disk = disk
         if self.renderer is None:
             self.renderer = Renderer(self.options.database, self.loader.unmigrated_apps)
             if self.renderer.vendor:
@@ -159,11 +187,14 @@ class LintSession:
                     self.analyser = self.vendor
 
     # -- selection ---------------------------------------------------------------------------
-    def select(self) -> tuple[list[Key], set[Key]]:
-        """(migrations to report on, those of them that are ignored) per the options."""
+    def select(self, only: Iterable[Key] | None = None) -> tuple[list[Key], set[Key]]:
+        """(migrations to report on, those of them that are ignored) per the options;
+        ``only``: among these."""
         assert self.disk is not None
         opts = self.options
         keys = set(self.disk.paths)
+        if only is not None:
+            keys.intersection_update(only)
         applied: set[Key] | None = None
         if opts.applied_migrations or opts.unapplied_migrations:
             from .worker.dbread import DatabaseUnavailable, applied_keys
@@ -235,7 +266,7 @@ class LintSession:
         assert self.loader is not None and self.renderer is not None and self.disk is not None
         renderer = self.renderer
         graph = self.loader.graph
-        plan = full_plan(graph)
+        plan = self.plan
         signatures = []
         digest = hashlib.sha1()
         for key in plan:
@@ -383,10 +414,7 @@ class LintSession:
     ) -> LintRun:
         """Select, render and judge the migrations loaded last (``keys``: only these)."""
         assert self.disk is not None
-        selected, ignored = self.select()
-        if keys is not None:
-            wanted = set(keys)
-            selected = [k for k in selected if k in wanted]
+        selected, ignored = self.select(keys)
         to_render = {k for k in selected if k not in ignored and k in self.disk.migrations}
         self.rendered = {}
         self.render(to_render)

@@ -129,3 +129,72 @@ def test_broken_settings_is_an_error_response_not_a_crash(shop: Path):
         assert worker.close() == 0
     finally:
         worker.proc.kill()
+
+
+ADD_PRICE2 = """\
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0001_initial")]
+    operations = [migrations.AddField("item", "price2", models.IntegerField(null=True))]
+"""
+
+
+def test_saves_reuse_the_graph_only_while_the_dependencies_stay(project):
+    """A save that changes operations renders the new ones; one that changes dependencies (or
+    adds or removes a file) is seen too, though the graph and the directory listings of the
+    previous load are reused when nothing of theirs changed."""
+    from .conftest import INITIAL
+
+    root = project({"shop": {"0001_initial": INITIAL, "0002_add_price2": ADD_PRICE2}})
+    migrations_dir = root / "shop" / "migrations"
+    second = migrations_dir / "0002_add_price2.py"
+    old = 1_000_000_000  # a listing is reused only when the directory's mtime is settled
+    os.utime(migrations_dir, (old, old))
+    worker = Worker(root)
+    try:
+        worker.request("initialize", root=str(root), options={})
+        names = [
+            r["name"] for r in worker.request("lint")["result"]["results"] if r["app"] == "shop"
+        ]
+        assert names == ["0001_initial", "0002_add_price2"]
+
+        def lint_second() -> dict:
+            return worker.request("lint_file", path=str(second))["result"]["results"][0]
+
+        assert lint_second()["findings"] == []
+        # operations changed, dependencies not: the new operation is rendered
+        second.write_text(
+            ADD_PRICE2.replace(
+                'AddField("item", "price2", models.IntegerField(null=True))',
+                'RemoveField("item", "price")',
+            )
+        )
+        result = lint_second()
+        assert [f["code"] for f in result["findings"]] == ["DROP_COLUMN"]
+        assert '"price"' in result["findings"][0]["sql"][0]
+        # a dependency that does not exist: the graph is built again and says so
+        second.write_text(second.read_text().replace('"0001_initial"', '"0009_missing"'))
+        result = lint_second()
+        assert "Depends on shop.0009_missing, which does not exist" in result["error"]
+        second.write_text(second.read_text().replace('"0009_missing"', '"0001_initial"'))
+        assert [f["code"] for f in lint_second()["findings"]] == ["DROP_COLUMN"]
+        # a new file in a directory listed before, then its removal
+        third = migrations_dir / "0003_add_price3.py"
+        third.write_text(
+            ADD_PRICE2.replace("0001_initial", "0002_add_price2").replace("price2", "price3")
+        )
+        names = [
+            r["name"]
+            for r in worker.request("lint", changed=[str(third)])["result"]["results"]
+            if r["app"] == "shop"
+        ]
+        assert names == ["0001_initial", "0002_add_price2", "0003_add_price3"]
+        third.unlink()
+        names = [
+            r["name"] for r in worker.request("lint")["result"]["results"] if r["app"] == "shop"
+        ]
+        assert names == ["0001_initial", "0002_add_price2"]
+    finally:
+        worker.close()

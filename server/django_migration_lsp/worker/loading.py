@@ -13,6 +13,7 @@ import importlib.util
 import os
 import pkgutil
 import sys
+import time
 import traceback
 import types
 from dataclasses import dataclass, field
@@ -187,6 +188,37 @@ def exec_module_from_text(name: str, path: str, text: str) -> types.ModuleType:
     return module
 
 
+#: a directory listing is reused while the directory's mtime is older than this (ns): a file
+#: added within the file system's timestamp granularity of the listing keeps the mtime it had
+#: (the "racily clean" case of git), so a recent mtime is always listed again
+LISTING_SETTLED_NS = 2_000_000_000
+
+
+def migration_module_names(
+    path: list[str],
+    previous: dict[tuple[str, ...], tuple[tuple[int, ...], list[str]]],
+    listings: dict[tuple[str, ...], tuple[tuple[int, ...], list[str]]],
+) -> list[str]:
+    """Names of a migrations package's modules, as Django's loader finds them (pkgutil: plain
+    modules, not ``_`` or ``~`` ones), sorted. Listed again only when a directory of ``path``
+    changed since ``previous`` (files added, removed or renamed); recorded in ``listings``."""
+    key = tuple(path)
+    try:
+        mtimes = tuple(os.stat(d).st_mtime_ns for d in path)
+    except OSError:
+        mtimes = ()
+    cached = previous.get(key)
+    if mtimes and cached is not None and cached[0] == mtimes:
+        listings[key] = cached
+        return cached[1]
+    names = sorted(
+        name for _, name, is_pkg in pkgutil.iter_modules(path) if not is_pkg and name[0] not in "_~"
+    )
+    if mtimes and time.time_ns() - max(mtimes) > LISTING_SETTLED_NS:
+        listings[key] = (mtimes, names)
+    return names
+
+
 @dataclass
 class DiskMigrations:
     """Every migration file found for the installed apps, loaded or not."""
@@ -198,6 +230,10 @@ class DiskMigrations:
     migrated_apps: set[str] = field(default_factory=set)
     app_problems: list[LoadProblem] = field(default_factory=list)
     _by_real_path: dict[str, tuple[str, str]] | None = field(default=None, repr=False)
+    #: migrations package path -> (its directories' mtimes, module names) for the next load
+    listings: dict[tuple[str, ...], tuple[tuple[int, ...], list[str]]] = field(
+        default_factory=dict, repr=False
+    )
 
     def key_of(self, path: str) -> tuple[str, str] | None:
         """The migration a file path (any spelling, symlinks resolved) belongs to."""
@@ -261,10 +297,8 @@ def load_disk_migrations(
             result.unmigrated_apps.add(label)
             continue
         result.migrated_apps.add(label)
-        names = sorted(
-            name
-            for _, name, is_pkg in pkgutil.iter_modules(package.__path__)
-            if not is_pkg and name[0] not in "_~"
+        names = migration_module_names(
+            list(package.__path__), previous.listings if previous else {}, result.listings
         )
         pkg_dir = next(iter(package.__path__))
         real_dir = os.path.realpath(pkg_dir) if overrides else pkg_dir
@@ -346,7 +380,51 @@ def load_disk_migrations(
                     app=label,
                     migration=name,
                 )
+    if previous is not None and previous.paths == result.paths:
+        result._by_real_path = previous._by_real_path  # same files: same resolved paths
     return result
+
+
+def _edges(value: Any) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(item) for item in value or ())
+
+
+class GraphShape:
+    """What the migration graph is built from: the apps, the migrations and their edges
+    (dependencies, replaces, run_before). Two loads of equal shapes give the same graph, up to
+    the Migration objects in its nodes. ``previous``: the shape of the last load, whose edges are
+    reused for the Migration objects that did not change."""
+
+    def __init__(self, disk: DiskMigrations, previous: GraphShape | None = None) -> None:
+        self.apps = (frozenset(disk.migrated_apps), frozenset(disk.unmigrated_apps))
+        self.objects = dict(disk.migrations)
+        known = previous.objects if previous is not None else {}
+        self.edges: dict[tuple[str, str], tuple[Any, ...]] = {}
+        for key, m in self.objects.items():
+            if previous is not None and known.get(key) is m:
+                self.edges[key] = previous.edges[key]
+            else:
+                run_before = getattr(m, "run_before", ())
+                self.edges[key] = (_edges(m.dependencies), _edges(m.replaces), _edges(run_before))
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, GraphShape) and self.apps == other.apps and self.edges == other.edges
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def refresh_loader(loader: Any, disk: DiskMigrations) -> None:
+    """Put the Migration objects of ``disk`` into a loader built from a load of the same
+    ``graph_shape`` (a saved migration whose operations changed but not its dependencies)."""
+    loader.disk_migrations = dict(disk.migrations)
+    nodes = loader.graph.nodes
+    for key, migration in disk.migrations.items():
+        if key in nodes and nodes[key] is not migration:
+            nodes[key] = migration
+        if key in loader.replacements:
+            loader.replacements[key] = migration
 
 
 def build_loader(
