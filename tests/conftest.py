@@ -14,6 +14,13 @@ from .pg import PostgresServer, PostgresUnavailable, running_server
 REPO = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def result_cache_out_of_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Servers, workers and CLI runs started by the tests keep their result cache in a
+    temporary directory, not in ~/.cache."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO

@@ -167,8 +167,11 @@ class EnvRecorder:
         os.environ = self._original  # type: ignore[assignment]  # noqa: B003
 
 
-def migration_keys(session: Any) -> dict[tuple[str, str], str]:
-    """Level-2 keys: content + parents' keys (Merkle), plus the session-wide part."""
+def migration_keys(
+    session: Any, overrides: dict[str, str] | None = None
+) -> dict[tuple[str, str], str]:
+    """Level-2 keys: content + parents' keys (Merkle), plus the session-wide part.
+    ``overrides``: real path -> unsaved text that stands for the file's content."""
     disk = session.disk
     graph = session.loader.graph
     base = _sha(
@@ -182,10 +185,13 @@ def migration_keys(session: Any) -> dict[tuple[str, str], str]:
     )
     content: dict[tuple[str, str], str] = {}
     for key, path in disk.paths.items():
+        text = overrides.get(os.path.realpath(path)) if overrides else None
         try:
-            content[key] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            data = text.encode("utf-8") if text is not None else Path(path).read_bytes()
         except OSError:
             content[key] = "missing"
+        else:
+            content[key] = hashlib.sha256(data).hexdigest()
     keys: dict[tuple[str, str], str] = {}
 
     def key_of(node: tuple[str, str]) -> str:
@@ -279,24 +285,81 @@ def _level1(data: dict[str, Any], fingerprint: str) -> LintRun | None:
     return run
 
 
-def cached_run(root: Path, options: LintOptions) -> LintRun | None:
-    """The whole run from the cache when nothing it depends on changed; needs no Django."""
+def cache_path_for(root: Path, options: LintOptions) -> Path | None:
+    """The cache file of a lint of ``root`` with ``options``; None when no cache may be used
+    (``--no-cache``, or a selection that depends on the database's contents)."""
     if options.no_cache or options.applied_migrations or options.unapplied_migrations:
         return None
     project_root = Path(options.project_root_path).resolve() if options.project_root_path else root
-    return _level1(_load(cache_file(project_root, options)), project_fingerprint(root, options))
+    return cache_file(project_root, options)
+
+
+def cached_run(root: Path, options: LintOptions) -> LintRun | None:
+    """The whole run from the cache when nothing it depends on changed; needs no Django."""
+    path = cache_path_for(root, options)
+    if path is None:
+        return None
+    return _level1(_load(path), project_fingerprint(root, options))
+
+
+def lint_reusing(
+    session: Any,
+    data: dict[str, Any],
+    overrides: dict[str, str] | None = None,
+    progress: Callable[..., None] | None = None,
+) -> tuple[LintRun, dict[str, Any]]:
+    """Lint the loaded ``session``, reusing the per-migration results of ``data`` (a cache
+    file's contents) whose keys did not change. Returns the run and the per-migration results
+    to store: those of this run first, then the newest of the others (the file's version of a
+    migration linted from an unsaved buffer, another set of options), up to as many again."""
+    keys = migration_keys(session, overrides)
+    stored = data.get("migrations", {})
+
+    def reuse(key: tuple[str, str]) -> MigrationResult | None:
+        entry = stored.get(keys[key])
+        if entry is None:
+            return None
+        result = MigrationResult.from_dict(entry)
+        result.cached = True
+        return result
+
+    run = session.lint_loaded(overrides, progress, None, reuse)
+    new_store: dict[str, Any] = {}
+    for result in run.results:
+        entry = result.to_dict()
+        entry["cached"] = False
+        new_store[keys[(result.app, result.name)]] = entry
+    bound = 2 * len(new_store) + 100
+    for key, entry in stored.items():
+        if len(new_store) >= bound:
+            break
+        new_store.setdefault(key, entry)
+    return run, new_store
+
+
+def lint_with_cache(
+    session: Any,
+    overrides: dict[str, str] | None = None,
+    progress: Callable[..., None] | None = None,
+) -> LintRun:
+    """Lint a loaded session (the language server's worker), reusing and refreshing the
+    per-migration results of the cache file; the whole-run entry of the file is left as it is
+    (it checks its own fingerprint)."""
+    path = cache_path_for(session.root, session.options)
+    if path is None:
+        return session.lint_loaded(overrides, progress)
+    data = _load(path)
+    run, new_store = lint_reusing(session, data, overrides, progress)
+    _save(path, {"format": CACHE_FORMAT, "run": data.get("run"), "migrations": new_store})
+    return run
 
 
 def cached_lint(root: Path, options: LintOptions, session_class: Callable[..., Any]) -> Any:
     """Lint ``root`` with ``options``, using and refreshing the cache unless ``no_cache``."""
-    use_cache = not options.no_cache and not (
-        options.applied_migrations or options.unapplied_migrations
-    )
-    project_root = Path(options.project_root_path).resolve() if options.project_root_path else root
-    if not use_cache:
+    path = cache_path_for(root, options)
+    if path is None:
         session = session_class(root, options)
         return session.lint()
-    path = cache_file(project_root, options)
     data = _load(path)
     fingerprint = project_fingerprint(root, options)
     hit = _level1(data, fingerprint)
@@ -307,30 +370,7 @@ def cached_lint(root: Path, options: LintOptions, session_class: Callable[..., A
         session = session_class(root, options)
     env.read.pop("DJANGO_SETTINGS_MODULE", None)  # set by us; the fingerprint has the original
     session.load()
-    keys = migration_keys(session)
-    stored = data.get("migrations", {})
-    selected, ignored = session.select()
-    results: dict[tuple[str, str], MigrationResult] = {}
-    to_render = set()
-    for key in selected:
-        entry = stored.get(keys[key])
-        if entry is not None:
-            result = MigrationResult.from_dict(entry)
-            result.cached = True
-            results[key] = result
-        elif key not in ignored and key in session.disk.migrations:
-            to_render.add(key)
-    session.rendered = {}
-    session.render(to_render)
-    run = session.new_run()
-    new_store: dict[str, Any] = {}
-    for key in selected:
-        result = results.get(key) or session.result_for(key)
-        run.results.append(result)
-        if not result.cached or keys[key] in stored:
-            entry = result.to_dict()
-            entry["cached"] = False
-            new_store[keys[key]] = entry
+    run, new_store = lint_reusing(session, data)
     _save(
         path,
         {

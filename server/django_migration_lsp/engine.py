@@ -411,19 +411,43 @@ class LintSession:
         overrides: dict[str, str] | None = None,
         progress: ProgressCallback | None = None,
         keys: list[Key] | None = None,
+        reuse: Callable[[Key], MigrationResult | None] | None = None,
     ) -> LintRun:
-        """Select, render and judge the migrations loaded last (``keys``: only these)."""
+        """Select, render and judge the migrations loaded last (``keys``: only these).
+
+        ``reuse`` answers a migration's result without rendering it (the result cache), or
+        None. ``progress`` hears of each result as soon as it is known: reused ones and those
+        that need no rendering first, then each migration as the walk of the graph renders it.
+        Results are returned sorted by (app, name).
+        """
         assert self.disk is not None
         selected, ignored = self.select(keys)
-        to_render = {k for k in selected if k not in ignored and k in self.disk.migrations}
-        self.rendered = {}
-        self.render(to_render)
-        run = self.new_run()
-        for index, key in enumerate(selected):
-            result = self.result_for(key, overrides)
-            run.results.append(result)
+        results: dict[Key, MigrationResult] = {}
+
+        def done(key: Key, result: MigrationResult) -> None:
+            results[key] = result
             if progress:
-                progress(index + 1, len(selected), result)
+                progress(len(results), len(selected), result)
+
+        def judge(key: Key) -> None:
+            done(key, self.result_for(key, overrides))
+
+        to_render: set[Key] = set()
+        for key in selected:
+            reused = reuse(key) if reuse is not None else None
+            if reused is not None:
+                done(key, reused)
+            elif key not in ignored and key in self.disk.migrations:
+                to_render.add(key)
+            else:  # ignored, or failed to load: nothing to render
+                judge(key)
+        self.rendered = {}
+        self.render(to_render, on_rendered=judge)
+        for key in selected:
+            if key not in results:  # could not be placed in the graph
+                judge(key)
+        run = self.new_run()
+        run.results = [results[key] for key in selected]
         return run
 
     def new_run(self) -> LintRun:

@@ -198,3 +198,101 @@ def test_saves_reuse_the_graph_only_while_the_dependencies_stay(project):
         assert names == ["0001_initial", "0002_add_price2"]
     finally:
         worker.close()
+
+
+DEPENDS_ON_ZETA = """\
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    initial = True
+    dependencies = [("zeta", "0001_initial")]
+    operations = [
+        migrations.CreateModel(
+            name="Thing",
+            fields=[
+                ("id", models.AutoField(primary_key=True)),
+                ("item", models.ForeignKey("zeta.Item", on_delete=models.CASCADE)),
+            ],
+        ),
+    ]
+"""
+
+
+def test_whole_project_lint_streams_results_and_reuses_the_result_cache(project, tmp_path):
+    """Each migration's result is sent as soon as it is rendered (so a migration is heard of
+    after those it depends on, whatever their names); a second worker takes unchanged
+    migrations from the result cache the CLI uses too, and renders only what changed."""
+    from .conftest import INITIAL
+
+    root = project(
+        {
+            "alpha": {"0001_initial": DEPENDS_ON_ZETA},
+            "zeta": {
+                "0001_initial": INITIAL,
+                "0002_add_price2": ADD_PRICE2.replace("shop", "zeta"),
+            },
+        }
+    )
+    options = {"cache_path": str(tmp_path / "cache")}
+
+    def lint(**params) -> tuple[list[tuple[str, str, bool]], dict]:
+        worker = Worker(root)
+        try:
+            worker.request("initialize", root=str(root), options=options)
+            worker.notifications.clear()
+            response = worker.request("lint", **params)["result"]
+        finally:
+            worker.close()
+        heard = [
+            (
+                n["params"]["result"]["app"],
+                n["params"]["result"]["name"],
+                n["params"]["result"]["cached"],
+            )
+            for n in worker.notifications
+            if n.get("method") == "progress"
+        ]
+        by_key = {(r["app"], r["name"]): r for r in response["results"]}
+        return heard, by_key
+
+    heard, first = lint()
+    order = [(app, name) for app, name, _ in heard if app in ("alpha", "zeta")]
+    assert order.index(("zeta", "0001_initial")) < order.index(("alpha", "0001_initial"))
+    assert not any(cached for _, _, cached in heard)
+    assert list(first) == sorted(first)  # the response itself is sorted
+
+    heard, second = lint()
+    assert all(cached for _, _, cached in heard)
+    for key, result in first.items():
+        assert second[key]["findings"] == result["findings"], key
+        assert second[key]["operations"] == result["operations"], key
+
+    # a changed file: it and what depends on it are rendered again, the rest comes from the cache
+    initial = root / "zeta" / "migrations" / "0001_initial.py"
+    initial.write_text(
+        initial.read_text().replace(
+            '("name", models.CharField(max_length=50)),',
+            '("name", models.CharField(max_length=60)),',
+        )
+    )
+    heard, third = lint()
+    fresh = {(app, name) for app, name, cached in heard if not cached}
+    assert fresh == {
+        ("zeta", "0001_initial"),
+        ("zeta", "0002_add_price2"),
+        ("alpha", "0001_initial"),
+    }
+    assert "varchar(60)" in " ".join(third[("zeta", "0001_initial")]["operations"][0]["statements"])
+
+    # an unsaved buffer stands for its file: rendered from the buffer, never from the cache
+    second_file = root / "zeta" / "migrations" / "0002_add_price2.py"
+    buffer = second_file.read_text().replace(
+        'AddField("item", "price2", models.IntegerField(null=True))', 'RemoveField("item", "price")'
+    )
+    heard, fourth = lint(overrides={str(second_file): buffer})
+    assert ("zeta", "0002_add_price2", False) in heard
+    assert [f["code"] for f in fourth[("zeta", "0002_add_price2")]["findings"]] == ["DROP_COLUMN"]
+    heard, fifth = lint()
+    assert ("zeta", "0002_add_price2", True) in heard  # the file itself is cached from before
+    assert fifth[("zeta", "0002_add_price2")]["findings"] == []

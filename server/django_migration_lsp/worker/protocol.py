@@ -15,6 +15,7 @@ import traceback
 from pathlib import Path
 from typing import IO, Any
 
+from ..cache import lint_with_cache
 from ..config import LintOptions
 from .loading import ProjectLoadError, describe_exception
 
@@ -152,10 +153,11 @@ class Worker:
             self.notify("progress", {"done": done, "total": total, "result": result.to_dict()})
 
         self.session.load(overrides, fresh)
-        keys = [tuple(t) for t in targets] if targets else None
-        run = self.session.lint_loaded(
-            overrides, progress if params.get("progress", True) else None, keys
-        )
+        report = progress if params.get("progress", True) else None
+        if targets:
+            run = self.session.lint_loaded(overrides, report, [tuple(t) for t in targets])
+        else:  # the whole project: unchanged migrations come from the result cache
+            run = lint_with_cache(self.session, overrides, report)
         self._remember_overrides(overrides)
         return self._results(run)
 
