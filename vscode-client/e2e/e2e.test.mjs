@@ -237,6 +237,21 @@ describe('VS Code (code-server) with the packaged extension, trusted workspace',
         await s.wb.page.screenshot({ path: path.join(ARTIFACTS, 'diagnostics.png') });
     });
 
+    step('hovering the operation shows the SQL it runs', async () => {
+        const page = s.wb.page;
+        const { line, column } = positionOf(path.join(s.workspace, MIGRATION), 'RemoveField(');
+        await s.wb.gotoLine(line, column + 2);
+        await s.wb.command('Show or Focus Hover');
+        // The server's hover (not only the diagnostic's text, which VS Code shows in it too).
+        const hover = page.locator('.monaco-hover', { hasText: 'SQL on SQLite' }).first();
+        await hover.waitFor({ state: 'visible', timeout: TIMEOUT });
+        const text = (await hover.textContent()).replace(/\u00a0/g, ' ');
+        assert.match(text, /RemoveField — Remove field legacy_code from product/);
+        assert.match(text, /SQL on SQLite:\s*ALTER TABLE "catalog_product" DROP COLUMN "legacy_code"/);
+        await page.screenshot({ path: path.join(ARTIFACTS, 'hover.png') });
+        await page.keyboard.press('Escape');
+    });
+
     step('"Show Migration SQL" opens a read-only SQL document', async () => {
         const page = s.wb.page;
         await s.wb.command('Django Migrations: Show Migration SQL');
