@@ -77,41 +77,25 @@ async function markers(wb) {
         .filter(Boolean);
 }
 
-async function waitForMarkers(wb, predicate, what) {
+/** Reads `probe()` until `done(value)` holds (TIMEOUT at most); the error shows the last value. */
+async function until(probe, done, what) {
     const deadline = Date.now() + TIMEOUT;
-    let last = [];
-    while (Date.now() < deadline) {
-        last = await markers(wb);
-        if (predicate(last)) {
-            return last;
+    for (;;) {
+        const value = await probe();
+        if (done(value)) {
+            return value;
         }
-        await wb.page.waitForTimeout(500);
-    }
-    throw new Error(`timed out waiting for ${what}; the Problems view shows ${JSON.stringify(last)}`);
-}
-
-async function waitFor(predicate, what) {
-    const deadline = Date.now() + TIMEOUT;
-    while (!predicate()) {
         if (Date.now() > deadline) {
-            throw new Error(`timed out waiting for ${what}`);
+            throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(value)}`);
         }
         await new Promise((r) => setTimeout(r, 250));
     }
 }
 
-async function waitForStatus(wb, pattern) {
-    const deadline = Date.now() + TIMEOUT;
-    let text = '';
-    while (Date.now() < deadline) {
-        text = (await wb.statusText()).trim();
-        if (pattern.test(text)) {
-            return text;
-        }
-        await wb.page.waitForTimeout(250);
-    }
-    throw new Error(`the status bar item shows "${text}", not ${pattern}`);
-}
+const waitForMarkers = (wb, predicate, what) => until(() => markers(wb), predicate, `${what} in the Problems view`);
+
+const waitForStatus = (wb, pattern) =>
+    until(async () => (await wb.statusText()).trim(), (text) => pattern.test(text), `the status bar item to match ${pattern}`);
 
 /** Worker processes (python -m django_migration_lsp.worker) whose cwd is inside `dir`. */
 function workersIn(dir) {
@@ -289,7 +273,7 @@ describe('VS Code (code-server) with the packaged extension, trusted workspace',
         const buffer = await page.locator('.editor-group-container.active .view-lines').first().textContent();
         assert.match(buffer.replace(/\u00a0/g, ' '), /# migration-lint: ignore\[DROP_COLUMN\]/);
         await page.keyboard.press('Control+S');
-        await waitFor(() => /# migration-lint: ignore\[DROP_COLUMN\]/.test(fs.readFileSync(file, 'utf8')), 'the fix to be saved to disk');
+        await until(() => fs.readFileSync(file, 'utf8'), (text) => /# migration-lint: ignore\[DROP_COLUMN\]/.test(text), 'the fix to be saved to disk');
         // Saving lints the file again (didSave); once the server is idle, still no DROP_COLUMN.
         await waitForStatus(s.wb, /Django migrations$/);
         assert.deepEqual((await markers(s.wb)).filter((m) => m.code === 'DROP_COLUMN'), []);
