@@ -401,8 +401,8 @@ class GraphShape:
         known = previous.objects if previous is not None else {}
         self.edges: dict[tuple[str, str], tuple[Any, ...]] = {}
         for key, m in self.objects.items():
-            if previous is not None and known.get(key) is m:
-                self.edges[key] = previous.edges[key]
+            if known.get(key) is m:  # only when there is a previous shape
+                self.edges[key] = previous.edges[key]  # type: ignore[union-attr]
             else:
                 run_before = getattr(m, "run_before", ())
                 self.edges[key] = (_edges(m.dependencies), _edges(m.replaces), _edges(run_before))
@@ -416,8 +416,8 @@ class GraphShape:
 
 
 def refresh_loader(loader: Any, disk: DiskMigrations) -> None:
-    """Put the Migration objects of ``disk`` into a loader built from a load of the same
-    ``graph_shape`` (a saved migration whose operations changed but not its dependencies)."""
+    """Put the Migration objects of ``disk`` into a loader built from a load of an equal
+    ``GraphShape`` (a saved migration whose operations changed but not its dependencies)."""
     loader.disk_migrations = dict(disk.migrations)
     nodes = loader.graph.nodes
     for key, migration in disk.migrations.items():
