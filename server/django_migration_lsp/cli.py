@@ -246,8 +246,8 @@ def run_lint(args: argparse.Namespace, argv: list[str]) -> int:
             exc,
             args.verbosity,
         )
+    from .django_side.loading import ProjectLoadError
     from .engine import LintSession
-    from .worker.loading import ProjectLoadError
 
     os.chdir(root)
     try:
@@ -297,7 +297,7 @@ def run_check(args: argparse.Namespace) -> int:
         return fail(f"PROJECT_DIR {args.project_dir!r} is not a directory.")
     try:
         from .checks import run_checks
-        from .worker.loading import ProjectLoadError
+        from .django_side.loading import ProjectLoadError
     except ImportError as exc:
         return fail(f"the cross-checks are not available: {exc}", exc, args.verbosity)
     os.chdir(root)

@@ -2,7 +2,7 @@
 
 Used in-process by the CLI and inside the language server's worker, so editor and CI agree.
 ``LintSession`` sets Django up once, loads the migration graph without a database connection,
-renders SQL per operation offline (``worker.render``), runs the rules and applies suppression.
+renders SQL per operation offline (``django_side.render``), runs the rules and applies suppression.
 """
 
 from __future__ import annotations
@@ -16,6 +16,18 @@ from typing import Any
 
 from . import __version__
 from .config import LintOptions, apply_django_settings, validate_codes
+from .django_side.loading import (
+    DiskMigrations,
+    GraphShape,
+    LoadProblem,
+    ProjectLoadError,
+    build_loader,
+    load_disk_migrations,
+    refresh_loader,
+    setup_django,
+)
+from .django_side.offline import vendor_of
+from .django_side.render import CHECKPOINT_EVERY, RenderedMigration, Renderer, full_plan
 from .findings import LintRun, MigrationResult, ProjectInfo
 from .rules.catalogue import RULES
 from .source import (
@@ -26,18 +38,6 @@ from .source import (
 )
 from .static import static_operations
 from .verdicts import verdict
-from .worker.loading import (
-    DiskMigrations,
-    GraphShape,
-    LoadProblem,
-    ProjectLoadError,
-    build_loader,
-    load_disk_migrations,
-    refresh_loader,
-    setup_django,
-)
-from .worker.offline import vendor_of
-from .worker.render import CHECKPOINT_EVERY, RenderedMigration, Renderer, full_plan
 
 Key = tuple[str, str]
 ProgressCallback = Callable[[int, int, MigrationResult], None]
@@ -197,7 +197,7 @@ class LintSession:
             keys.intersection_update(only)
         applied: set[Key] | None = None
         if opts.applied_migrations or opts.unapplied_migrations:
-            from .worker.dbread import DatabaseUnavailable, applied_keys
+            from .django_side.dbread import DatabaseUnavailable, applied_keys
 
             try:
                 applied = applied_keys(opts.database)

@@ -34,8 +34,12 @@ def main() -> None:
     settings = sys.argv[2]
     progressive = "--progressive" in sys.argv
     sys.path.insert(0, str(root))
-    from django_migration_lsp.worker.loading import build_loader, load_disk_migrations, setup_django
-    from django_migration_lsp.worker.render import Renderer, full_plan
+    from django_migration_lsp.django_side.loading import (
+        build_loader,
+        load_disk_migrations,
+        setup_django,
+    )
+    from django_migration_lsp.django_side.render import Renderer, full_plan
 
     setup_django(root, settings)
     disk = load_disk_migrations()

@@ -44,7 +44,7 @@ class MigrationStateError(RuntimeError):
 
 def _load() -> tuple[Any, dict[tuple[str, str], str]]:
     """The migration graph's loader and the files' paths (no database connection)."""
-    from ..worker.loading import build_loader, load_disk_migrations
+    from ..django_side.loading import build_loader, load_disk_migrations
 
     disk = load_disk_migrations()
     return build_loader(disk), dict(disk.paths)
@@ -75,8 +75,8 @@ def run_checks(
     """Set Django up for ``root`` and run every cross-check."""
     import django
 
-    from ..worker.loading import setup_django
-    from ..worker.offline import vendor_of
+    from ..django_side.loading import setup_django
+    from ..django_side.offline import vendor_of
 
     module = setup_django(root, settings)
     findings = _collect(exclude_apps, databases, include_database_checks)

@@ -1,7 +1,7 @@
 """The cross-checks, Django side: models vs migration files, migration files vs each database's
 ``django_migrations`` table, and conflicting leaves. Every problem is collected (not the first
 one only); a database that cannot be reached is reported as such and its checks skipped. Only
-``SELECT``s on ``django_migrations``, through a read-only session (``worker.dbread``).
+``SELECT``s on ``django_migrations``, through a read-only session (``django_side.dbread``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import textwrap
 from collections import defaultdict
 from typing import Any
 
-from ..worker.dbread import DatabaseUnavailable, applied_keys
+from ..django_side.dbread import DatabaseUnavailable, applied_keys
 from .findings import CheckFinding
 
 Key = tuple[str, str]

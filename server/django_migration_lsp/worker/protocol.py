@@ -17,7 +17,7 @@ from typing import IO, Any
 
 from ..cache import lint_with_cache
 from ..config import LintOptions
-from .loading import ProjectLoadError, describe_exception
+from ..django_side.loading import ProjectLoadError, describe_exception
 
 
 class Worker:

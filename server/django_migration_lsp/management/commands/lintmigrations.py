@@ -32,9 +32,9 @@ class Command(BaseCommand):
 
         from ...cache import cached_lint
         from ...config import ConfigError, load_options
+        from ...django_side.loading import ProjectLoadError
         from ...engine import LintSession
         from ...output import dumps, to_github, to_json, to_sarif, to_text
-        from ...worker.loading import ProjectLoadError
 
         namespace = argparse.Namespace(**options)
         root = Path(options.get("project_root_path") or os.getcwd()).resolve()
