@@ -221,6 +221,45 @@ describe('VS Code (code-server) with the packaged extension, trusted workspace',
         await s.wb.page.screenshot({ path: path.join(ARTIFACTS, 'diagnostics.png') });
     });
 
+    step('the Django Migrations view shows the apps, and the DROP_COLUMN migration with an error icon', async () => {
+        const page = s.wb.page;
+        // The folders' section collapsed, so that the view has the sidebar's height (its rows are
+        // rendered only when they are in sight).
+        await page.locator('.pane', { has: page.locator('.explorer-folders-view') }).locator('.pane-header').first().click();
+        await s.wb.command('Focus on Django Migrations View');
+        const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Django Migrations' }) });
+        const rows = pane.locator('.monaco-list-row');
+        const texts = await until(
+            () => rows.evaluateAll((els) => els.map((e) => e.textContent ?? '')),
+            (t) => ['shop', 'accounts', 'catalog', 'orders'].every((name) => t.some((x) => x.startsWith(name))) && t.some((x) => x.includes('0004_remove_product_legacy_code')),
+            "the project, its apps and the DROP_COLUMN migration in the Django Migrations view",
+        );
+        // Newest first.
+        const catalog = texts.filter((t) => /^00\d\d_/.test(t)).map((t) => t.slice(0, 4));
+        assert.ok(catalog.indexOf('0015') < catalog.indexOf('0004'), `not newest first: ${catalog.join(' ')}`);
+        const row = rows.filter({ hasText: '0004_remove_product_legacy_code' }).first();
+        await row.locator('.codicon-error').waitFor({ timeout: TIMEOUT });
+        assert.match(await row.textContent(), /DROP_COLUMN/);
+        await page.screenshot({ path: path.join(ARTIFACTS, 'migrations-view.png') });
+        // A click opens the migration at its first finding.
+        const expected = positionOf(path.join(s.workspace, MIGRATION), 'migrations.RemoveField(');
+        await s.wb.command('View: Close All Editors');
+        await row.click();
+        await page.locator('.tabs-container .tab.active[aria-label*="0004_remove_product_legacy_code.py"]').waitFor({ timeout: TIMEOUT });
+        await until(
+            async () => (await page.locator('[id="status.editor.selection"]').first().textContent()) ?? '',
+            (text) => text.includes(`Ln ${expected.line}, Col ${expected.column}`),
+            'the cursor on the finding',
+        );
+        // Its inline action shows the migration's SQL.
+        await row.hover();
+        await row.locator('.action-label[aria-label="Show Migration SQL"]').click();
+        await page.locator('.tabs-container .tab[aria-label*="0004_remove_product_legacy_code.sql"]').first().waitFor({ timeout: TIMEOUT });
+        await page.waitForFunction(() => /DROP COLUMN/.test(document.querySelector('.editor-group-container.active .view-lines')?.textContent ?? ''), undefined, { timeout: TIMEOUT });
+        await s.wb.command('View: Close Editor');
+        await page.locator('.tabs-container .tab.active[aria-label*="0004_remove_product_legacy_code.py"]').waitFor({ timeout: TIMEOUT });
+    });
+
     step('hovering the operation shows the SQL it runs', async () => {
         const page = s.wb.page;
         const { line, column } = positionOf(path.join(s.workspace, MIGRATION), 'RemoveField(');
