@@ -27,6 +27,9 @@ const MIGRATION = path.join('catalog', 'migrations', '0004_remove_product_legacy
 // A migration that does not parse: its syntax error is reported without any Django context.
 const BROKEN_MIGRATION = path.join('catalog', 'migrations', '0016_half_typed.py');
 const BROKEN_SOURCE = 'from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    dependencies = [("catalog", "0015_product_catalog_prod_title_idx")]\n\n    operations = [\n        migrations.RemoveField(model_name="product", name="sku"\n    ]\n';
+// Written on disk while the workspace is open: the server lints it without it being opened.
+const NEW_MIGRATION = path.join('catalog', 'migrations', '0016_remove_product_sku.py');
+const NEW_SOURCE = 'from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    dependencies = [("catalog", "0015_product_catalog_prod_title_idx")]\n\n    operations = [\n        migrations.RemoveField(model_name="product", name="sku"),\n    ]\n';
 const TIMEOUT = 90000;
 
 fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -319,6 +322,17 @@ describe('VS Code (code-server) with the packaged extension, trusted workspace',
         await waitForStatus(s.wb, /Django migrations$/);
         assert.deepEqual((await markers(s.wb)).filter((m) => m.code === 'DROP_COLUMN'), []);
         await page.screenshot({ path: path.join(ARTIFACTS, 'fixed.png') });
+    });
+
+    step('a migration written on disk (not opened) is linted and appears in the Django Migrations view', async () => {
+        // The server's own file watchers (didChangeWatchedFiles, registered by the server) hear of
+        // it; the view lists the file and, once the server has linted it, its error.
+        fs.writeFileSync(path.join(s.workspace, NEW_MIGRATION), NEW_SOURCE);
+        await s.wb.command('Focus on Django Migrations View');
+        const pane = s.wb.page.locator('.pane', { has: s.wb.page.locator('.pane-header', { hasText: 'Django Migrations' }) });
+        const row = pane.locator('.monaco-list-row', { hasText: '0016_remove_product_sku' }).first();
+        await row.locator('.codicon-error').waitFor({ timeout: TIMEOUT });
+        assert.match(await row.textContent(), /DROP_COLUMN/);
     });
 });
 
