@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # CI of the VS Code extension, from a fresh machine: installs what it needs, builds, lints, runs the
-# unit tests, bundles the Python server, packages the .vsix and runs the end-to-end test in a real
-# VS Code (code-server + headless Chromium). Called by the repository's .ci/test (as root in CI, CI=true,
+# unit tests, packages the .vsix (the Python server bundled by vscode:prepublish), checks it, and
+# runs the end-to-end test in a real VS Code (code-server + headless Chromium). Called by the repository's .ci/test (as root in CI, CI=true,
 # no stdin); runs the same on a developer's machine (steps already done are skipped quickly).
 #   PYTHON=python3      interpreter used to bundle the server's dependencies (pip --target)
 #   E2E_PYTHON=...      the example project's interpreter for the e2e test (default: a fresh venv
 #                       with Django only, so the test proves the bundle needs nothing else)
-#   SKIP_E2E=1          stop after packaging
+#   SKIP_E2E=1          stop after packaging and checking the .vsix
 set -euo pipefail
 cd "$(dirname "$0")"
 client=$PWD
@@ -60,11 +60,11 @@ step "lint (eslint + tsc)"
 npm run --silent lint
 step "unit tests"
 npm test --silent
-step "bundle the Python server (pip install --target bundled/libs, bundled/server)"
-PYTHON=$py scripts/bundle-python.sh
-step "package the .vsix"
-npm run --silent package
+step "package the .vsix (vscode:prepublish builds and bundles the Python server into bundled/)"
+PYTHON=$py npm run --silent package
 ls -l dist/*.vsix
+step "check the .vsix (unzipped: the server and its dependencies; the server answers initialize)"
+PYTHON=$py npm run --silent test:vsix
 
 if [[ -n ${SKIP_E2E:-} ]]; then
     step "done (e2e skipped)"

@@ -27,6 +27,9 @@ const MIGRATION = path.join('catalog', 'migrations', '0004_remove_product_legacy
 // A migration that does not parse: its syntax error is reported without any Django context.
 const BROKEN_MIGRATION = path.join('catalog', 'migrations', '0016_half_typed.py');
 const BROKEN_SOURCE = 'from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    dependencies = [("catalog", "0015_product_catalog_prod_title_idx")]\n\n    operations = [\n        migrations.RemoveField(model_name="product", name="sku"\n    ]\n';
+// Written on disk while the workspace is open: the server lints it without it being opened.
+const NEW_MIGRATION = path.join('catalog', 'migrations', '0016_remove_product_sku.py');
+const NEW_SOURCE = 'from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    dependencies = [("catalog", "0015_product_catalog_prod_title_idx")]\n\n    operations = [\n        migrations.RemoveField(model_name="product", name="sku"),\n    ]\n';
 const TIMEOUT = 90000;
 
 fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -221,6 +224,47 @@ describe('VS Code (code-server) with the packaged extension, trusted workspace',
         await s.wb.page.screenshot({ path: path.join(ARTIFACTS, 'diagnostics.png') });
     });
 
+    step('the Django Migrations view shows the apps, and the DROP_COLUMN migration with an error icon', async () => {
+        const page = s.wb.page;
+        // The folders' section collapsed, so that the view has the sidebar's height (its rows are
+        // rendered only when they are in sight).
+        await page.locator('.pane', { has: page.locator('.explorer-folders-view') }).locator('.pane-header').first().click();
+        await s.wb.command('Focus on Django Migrations View');
+        const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Django Migrations' }) });
+        const rows = pane.locator('.monaco-list-row');
+        const texts = await until(
+            () => rows.evaluateAll((els) => els.map((e) => e.textContent ?? '')),
+            (t) => ['shop', 'accounts', 'catalog', 'orders'].every((name) => t.some((x) => x.startsWith(name))) && t.some((x) => x.includes('0004_remove_product_legacy_code')),
+            "the project, its apps and the DROP_COLUMN migration in the Django Migrations view",
+        );
+        // Newest first.
+        const catalog = texts.filter((t) => /^00\d\d_/.test(t)).map((t) => t.slice(0, 4));
+        assert.ok(catalog.indexOf('0015') < catalog.indexOf('0004'), `not newest first: ${catalog.join(' ')}`);
+        const row = rows.filter({ hasText: '0004_remove_product_legacy_code' }).first();
+        await row.locator('.codicon-error').waitFor({ timeout: TIMEOUT });
+        assert.match(await row.textContent(), /DROP_COLUMN/);
+        await page.screenshot({ path: path.join(ARTIFACTS, 'migrations-view.png') });
+        // A click opens the migration at its first finding.
+        const expected = positionOf(path.join(s.workspace, MIGRATION), 'migrations.RemoveField(');
+        await s.wb.command('View: Close All Editors');
+        await row.click();
+        await page.locator('.tabs-container .tab.active[aria-label*="0004_remove_product_legacy_code.py"]').waitFor({ timeout: TIMEOUT });
+        await until(
+            async () => (await page.locator('[id="status.editor.selection"]').first().textContent()) ?? '',
+            (text) => text.includes(`Ln ${expected.line}, Col ${expected.column}`),
+            'the cursor on the finding',
+        );
+        // Its inline action shows the migration's SQL.
+        await row.hover();
+        await row.locator('.action-label[aria-label="Show Migration SQL"]').click();
+        await page.locator('.tabs-container .tab[aria-label*="0004_remove_product_legacy_code.sql"]').first().waitFor({ timeout: TIMEOUT });
+        // VS Code draws spaces as no-break spaces.
+        await page.waitForFunction(() => /DROP[\s\u00a0]COLUMN[\s\u00a0]"legacy_code"/.test(document.querySelector('.editor-group-container.active .view-lines')?.textContent ?? ''), undefined, { timeout: TIMEOUT });
+        await s.wb.command('View: Close Editor');
+        // Back to the migration's editor, for the steps below.
+        await s.wb.openFile(path.join(s.workspace, MIGRATION));
+    });
+
     step('hovering the operation shows the SQL it runs', async () => {
         const page = s.wb.page;
         const { line, column } = positionOf(path.join(s.workspace, MIGRATION), 'RemoveField(');
@@ -278,6 +322,17 @@ describe('VS Code (code-server) with the packaged extension, trusted workspace',
         await waitForStatus(s.wb, /Django migrations$/);
         assert.deepEqual((await markers(s.wb)).filter((m) => m.code === 'DROP_COLUMN'), []);
         await page.screenshot({ path: path.join(ARTIFACTS, 'fixed.png') });
+    });
+
+    step('a migration written on disk (not opened) is linted and appears in the Django Migrations view', async () => {
+        // The server's own file watchers (didChangeWatchedFiles, registered by the server) hear of
+        // it; the view lists the file and, once the server has linted it, its error.
+        fs.writeFileSync(path.join(s.workspace, NEW_MIGRATION), NEW_SOURCE);
+        await s.wb.command('Focus on Django Migrations View');
+        const pane = s.wb.page.locator('.pane', { has: s.wb.page.locator('.pane-header', { hasText: 'Django Migrations' }) });
+        const row = pane.locator('.monaco-list-row', { hasText: '0016_remove_product_sku' }).first();
+        await row.locator('.codicon-error').waitFor({ timeout: TIMEOUT });
+        assert.match(await row.textContent(), /DROP_COLUMN/);
     });
 });
 

@@ -2,6 +2,8 @@
 
 import * as vscode from 'vscode';
 import { COMMANDS, SERVER_COMMANDS } from './constants';
+import { summariseChecks } from './common/checks';
+import { MigrationNode } from './common/migrationTree';
 import { formatSqlResult } from './common/sql';
 import { selectInterpreter } from './interpreterPicker';
 import { ServerManager } from './languageServer';
@@ -9,6 +11,7 @@ import { Logger } from './log';
 import { PythonInterpreters } from './python';
 import { SqlDocuments } from './sqlDocument';
 
+/** The migration a command is for: a URI, a node of the Migrations view, else the active editor's. */
 function targetUri(arg: unknown): vscode.Uri | undefined {
     if (arg instanceof vscode.Uri) {
         return arg;
@@ -16,31 +19,10 @@ function targetUri(arg: unknown): vscode.Uri | undefined {
     if (typeof arg === 'string') {
         return vscode.Uri.parse(arg);
     }
+    if (arg && typeof arg === 'object' && (arg as MigrationNode).kind === 'migration') {
+        return vscode.Uri.file((arg as MigrationNode).file);
+    }
     return vscode.window.activeTextEditor?.document.uri;
-}
-
-function summarise(result: unknown): { text: string; problems: boolean } {
-    if (result && typeof result === 'object') {
-        const r = result as Record<string, unknown>;
-        const s = (r.summary && typeof r.summary === 'object' ? r.summary : r) as Record<string, unknown>;
-        const counts = ['errors', 'warnings', 'infos']
-            .filter((k) => typeof s[k] === 'number')
-            .map((k) => `${s[k]} ${s[k] === 1 ? k.slice(0, -1) : k}`);
-        if (counts.length) {
-            const total = ['errors', 'warnings', 'infos'].reduce((n, k) => n + (typeof s[k] === 'number' ? (s[k] as number) : 0), 0);
-            return { text: `Cross-checks: ${counts.join(', ')}.`, problems: total > 0 };
-        }
-        if (Array.isArray(r.findings)) {
-            return { text: `Cross-checks: ${r.findings.length} finding(s).`, problems: r.findings.length > 0 };
-        }
-        if (typeof r.message === 'string') {
-            return { text: r.message, problems: false };
-        }
-    }
-    if (typeof result === 'string' && result) {
-        return { text: result, problems: false };
-    }
-    return { text: 'Cross-checks done: see the Problems view.', problems: true };
 }
 
 export function registerCommands(
@@ -91,7 +73,7 @@ export function registerCommands(
                     { location: vscode.ProgressLocation.Notification, title: 'Django migrations: running the cross-checks…' },
                     () => manager.executeServerCommand(SERVER_COMMANDS.runChecks, folder ? [folder.uri.toString()] : []),
                 );
-                const { text, problems } = summarise(result);
+                const { text, problems } = summariseChecks(result);
                 log.info(text);
                 const choice = await vscode.window.showInformationMessage(text, ...(problems ? ['Show Problems'] : []));
                 if (choice) {

@@ -1,10 +1,11 @@
-// Entry point: wires the modules together; the work is done in languageServer.ts.
+// Entry point: wires the modules together; the server's life is in languageServer.ts.
 
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { SECTION } from './common/settings';
 import { ServerManager } from './languageServer';
 import { createLogger } from './log';
+import { MigrationsView } from './migrationsView';
 import { PythonInterpreters } from './python';
 import { SqlDocuments } from './sqlDocument';
 import { StatusBar } from './statusBar';
@@ -18,7 +19,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const sql = new SqlDocuments();
     manager = new ServerManager(context, log, status, python);
     const m = manager;
-    context.subscriptions.push(log, status, python, sql, m);
+    context.subscriptions.push(log, status, python, sql, m, new MigrationsView());
 
     registerCommands(context, m, python, sql, log);
     context.subscriptions.push(

@@ -43,6 +43,7 @@ WATCH_GLOBS = [
     "**/settings.py",
     "**/settings/*.py",
     "**/pyproject.toml",
+    "**/manage.py",  # a new project (did_change_watched_files); the VS Code client watches nothing
 ]
 
 

@@ -24,7 +24,8 @@ export type LintOptionKey = (typeof LINT_OPTION_KEYS)[number];
 const STRING_KEYS: ReadonlySet<string> = new Set(['settings', 'database', 'ignoreNameContains', 'projectRootPath']);
 const LIST_KEYS: ReadonlySet<string> = new Set(['excludeMigrationTests', 'includeApps', 'excludeApps', 'ignoreName']);
 
-export const DEFAULT_DEBOUNCE_MS = 500;
+/** The server's own defaults (lsp/server.py), so that an unset setting changes nothing. */
+export const DEFAULT_DEBOUNCE_MS = 400;
 /** Seconds a request to the project's Django worker may take before it is restarted. */
 export const DEFAULT_REQUEST_TIMEOUT = 30;
 
@@ -57,9 +58,8 @@ function cleanList(value: unknown): string[] | undefined {
     return value.filter((v): v is string => typeof v === 'string').map((v) => v.trim()).filter((v) => v !== '');
 }
 
-/** Reads and checks the section. Wrong types are dropped (and reported in `problems`). */
-export function readSettings(config: ConfigReader): ExtensionSettings {
-    const problems: string[] = [];
+/** The DESIGN §5 options that are set; wrong types are dropped and said in `problems`. */
+function readLintOptions(config: ConfigReader, problems: string[]): LintOptions {
     const lintOptions: LintOptions = {};
     for (const key of LINT_OPTION_KEYS) {
         const value = config.get<unknown>(key);
@@ -92,7 +92,26 @@ export function readSettings(config: ConfigReader): ExtensionSettings {
             }
         }
     }
+    return lintOptions;
+}
 
+/** A number setting: its default when unset, else the value if `valid`, else the default and a problem. */
+function readNumber(config: ConfigReader, key: string, fallback: number, valid: (n: number) => boolean, problem: string, problems: string[]): number {
+    const value = config.get<unknown>(key);
+    if (value === undefined || value === null) {
+        return fallback;
+    }
+    if (typeof value === 'number' && Number.isFinite(value) && valid(value)) {
+        return value;
+    }
+    problems.push(`${SECTION}.${key} ${problem}`);
+    return fallback;
+}
+
+/** Reads and checks the section. Wrong types are dropped (and reported in `problems`). */
+export function readSettings(config: ConfigReader): ExtensionSettings {
+    const problems: string[] = [];
+    const lintOptions = readLintOptions(config, problems);
     const interpreter = config.get<unknown>('interpreter');
     if (interpreter !== undefined && interpreter !== null && typeof interpreter !== 'string') {
         problems.push(`${SECTION}.interpreter must be a string (a path)`);
@@ -101,24 +120,8 @@ export function readSettings(config: ConfigReader): ExtensionSettings {
     if (lintOnChange !== undefined && typeof lintOnChange !== 'boolean') {
         problems.push(`${SECTION}.lintOnChange must be true or false`);
     }
-    const debounce = config.get<unknown>('debounceMs');
-    let debounceMs = DEFAULT_DEBOUNCE_MS;
-    if (debounce !== undefined && debounce !== null) {
-        if (typeof debounce === 'number' && Number.isFinite(debounce) && debounce >= 0) {
-            debounceMs = Math.round(debounce);
-        } else {
-            problems.push(`${SECTION}.debounceMs must be a number of milliseconds >= 0`);
-        }
-    }
-    const timeout = config.get<unknown>('requestTimeout');
-    let requestTimeout = DEFAULT_REQUEST_TIMEOUT;
-    if (timeout !== undefined && timeout !== null) {
-        if (typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0) {
-            requestTimeout = timeout;
-        } else {
-            problems.push(`${SECTION}.requestTimeout must be a number of seconds > 0`);
-        }
-    }
+    const debounceMs = Math.round(readNumber(config, 'debounceMs', DEFAULT_DEBOUNCE_MS, (n) => n >= 0, 'must be a number of milliseconds >= 0', problems));
+    const requestTimeout = readNumber(config, 'requestTimeout', DEFAULT_REQUEST_TIMEOUT, (n) => n > 0, 'must be a number of seconds > 0', problems);
     const traceValue = config.get<unknown>('trace.server');
     const trace = traceValue === 'messages' || traceValue === 'verbose' ? traceValue : 'off';
 

@@ -18,12 +18,6 @@ export interface StatusView {
 
 const NAME = 'Django migrations';
 
-/** "3/12" (or "3 of 12") in a progress message or title. */
-export function progressCount(message?: string): { done: number; total: number } | undefined {
-    const m = message?.match(/(\d+)\s*(?:\/|of)\s*(\d+)/);
-    return m ? { done: Number(m[1]), total: Number(m[2]) } : undefined;
-}
-
 export function statusView(state: ServerState, interpreter?: string): StatusView {
     const where = interpreter ? `\n\nInterpreter: ${interpreter}` : '';
     const click = '\nClick for the logs.';
@@ -31,15 +25,8 @@ export function statusView(state: ServerState, interpreter?: string): StatusView
         case 'starting':
             return { text: `$(loading~spin) ${NAME}: starting`, tooltip: `Starting the Django migration language server…${where}${click}` };
         case 'linting': {
-            const count = progressCount(state.message) ?? progressCount(state.title);
-            let what: string;
-            if (count) {
-                what = `linting ${count.done}/${count.total}`;
-            } else if (state.percentage !== undefined) {
-                what = `linting ${Math.round(state.percentage)}%`;
-            } else {
-                what = 'linting';
-            }
+            // The percentage the server sends; its message ("3/12 migrations") is for the tooltip.
+            const what = state.percentage === undefined ? 'linting' : `linting ${Math.round(state.percentage)}%`;
             const detail = [state.title, state.message].filter(Boolean).join(': ');
             return { text: `$(sync~spin) ${NAME}: ${what}`, tooltip: `${detail || 'Linting migrations'}${where}${click}` };
         }

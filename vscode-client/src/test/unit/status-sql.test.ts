@@ -1,20 +1,18 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { formatSqlResult, sqlDocumentPath } from '../../common/sql';
-import { progressCount, statusView } from '../../common/status';
+import { nextProgress } from '../../common/progress';
+import { statusView } from '../../common/status';
 
 describe('statusView', () => {
-    it('shows linting N/M from the progress message', () => {
-        const v = statusView({ kind: 'linting', title: 'Linting migrations', message: '3/12 shop.0002_remove_price' });
-        assert.equal(v.text, '$(sync~spin) Django migrations: linting 3/12');
-        assert.match(v.tooltip, /Linting migrations: 3\/12 shop\.0002_remove_price/);
-    });
-    it('falls back to the percentage', () => {
+    it('shows the percentage the server sends; its message goes to the tooltip', () => {
+        const v = statusView({ kind: 'linting', title: 'Linting migrations of shop', message: '3/12 migrations', percentage: 25 });
+        assert.equal(v.text, '$(sync~spin) Django migrations: linting 25%');
+        assert.match(v.tooltip, /Linting migrations of shop: 3\/12 migrations/);
         assert.equal(statusView({ kind: 'linting', title: 'Loading', percentage: 41.6 }).text, '$(sync~spin) Django migrations: linting 42%');
     });
-    it('reads "N of M" too', () => {
-        assert.deepEqual(progressCount('migration 2 of 9'), { done: 2, total: 9 });
-        assert.equal(progressCount('loading the project'), undefined);
+    it('reads no number out of the message', () => {
+        assert.equal(statusView({ kind: 'linting', title: 'Linting', message: '3/12 migrations' }).text, '$(sync~spin) Django migrations: linting');
     });
     it('shows the other states, errors in red, with the interpreter', () => {
         assert.equal(statusView({ kind: 'starting' }).text, '$(loading~spin) Django migrations: starting');
@@ -35,41 +33,25 @@ describe('SQL document', () => {
     it('shows a plain string as is', () => {
         assert.equal(formatSqlResult('BEGIN;\nCOMMIT;', src), 'BEGIN;\nCOMMIT;\n');
     });
-    it('lists statements', () => {
-        assert.equal(formatSqlResult(['ALTER TABLE "a" DROP COLUMN "b" CASCADE', 'SELECT 1;'], src), 'ALTER TABLE "a" DROP COLUMN "b" CASCADE;\nSELECT 1;\n');
+    it('says so when the server has no result (null), and where to look', () => {
+        const text = formatSqlResult(null, src);
+        assert.match(text, /^-- No SQL for 0002_remove_item_price: the server has no result for this file\./);
+        assert.match(text, /Show Logs/);
+        assert.equal(formatSqlResult('', src), text);
     });
-    it('labels the operations of a structured answer', () => {
-        const text = formatSqlResult(
-            {
-                app: 'shop',
-                name: '0002_remove_item_price',
-                vendor: 'postgresql',
-                operations: [
-                    { index: 0, description: 'Remove field price from item', line: 12, sql: ['ALTER TABLE "shop_item" DROP COLUMN "price" CASCADE'] },
-                    { index: 1, description: 'Raw Python operation', sql: [] },
-                    { index: 2, description: 'Add field x', error: 'no state', sql: [] },
-                ],
-            },
-            src,
-        );
-        assert.equal(
-            text,
-            [
-                '-- SQL of shop.0002_remove_item_price on postgresql, rendered offline.',
-                '',
-                '-- [0] Remove field price from item (line 12)',
-                'ALTER TABLE "shop_item" DROP COLUMN "price" CASCADE;',
-                '',
-                '-- [1] Raw Python operation',
-                '-- (no SQL)',
-                '',
-                '-- [2] Add field x',
-                '-- could not be rendered: no state',
-                '',
-            ].join('\n'),
-        );
-    });
-    it('says so when there is nothing', () => {
-        assert.match(formatSqlResult(null, src), /^-- No SQL for 0002_remove_item_price/);
+});
+
+describe('progress ($/progress values)', () => {
+    it('begins, keeps what a report does not say, ends', () => {
+        const begun = nextProgress(undefined, { kind: 'begin', title: 'Linting migrations of shop', percentage: 0 });
+        assert.deepEqual(begun, { title: 'Linting migrations of shop', message: undefined, percentage: 0 });
+        const reported = nextProgress(begun, { kind: 'report', message: '3/12 migrations', percentage: 25 });
+        assert.deepEqual(reported, { title: 'Linting migrations of shop', message: '3/12 migrations', percentage: 25 });
+        assert.deepEqual(nextProgress(reported, { kind: 'report', percentage: 50 }), {
+            title: 'Linting migrations of shop',
+            message: '3/12 migrations',
+            percentage: 50,
+        });
+        assert.equal(nextProgress(reported, { kind: 'end', message: 'done' }), undefined);
     });
 });
