@@ -55,6 +55,8 @@ class OperationSpan:
     sub_operations: list[OperationSpan] = field(default_factory=list)
     ignore_all: bool = False
     ignore_codes: frozenset[str] = frozenset()
+    #: the element's ``ast`` node, for readers that need more than its place (``static``)
+    node: ast.AST | None = field(default=None, repr=False, compare=False)
 
     def ignores(self, code: str) -> bool:
         return self.ignore_all or code.upper() in self.ignore_codes
@@ -85,6 +87,8 @@ class MigrationSource:
     ignore_comments: list[IgnoreComment] = field(default_factory=list)
     #: the list node's bracket positions when ``operations`` is a literal list
     operations_list_span: Span | None = None
+    #: the parsed module (None on a syntax error), so no reader parses the file again
+    tree: ast.Module | None = field(default=None, repr=False, compare=False)
 
     def operation(self, op_index: int | None, sub_index: int | None = None) -> OperationSpan | None:
         if op_index is None or self.operations is None or not 0 <= op_index < len(self.operations):
@@ -246,6 +250,7 @@ def parse_migration_source(text: str, path: str | None = None) -> MigrationSourc
             f"{exc.msg} (line {line})", Span(line, col, end_line, end_col)
         )
         return source
+    source.tree = tree
     source.ignore_comments = _ignore_comments(text, cols)
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -280,12 +285,14 @@ def parse_migration_source(text: str, path: str | None = None) -> MigrationSourc
                     source.operations_list_span = cols.span(value)
                     source.operations = []
                     for index, element in enumerate(value.elts):
-                        op = OperationSpan(index, cols.span(element), callee_name(element))
+                        op = OperationSpan(
+                            index, cols.span(element), callee_name(element), node=element
+                        )
                         if op.name == "SeparateDatabaseAndState" and isinstance(element, ast.Call):
                             subs = _sub_list(element)
                             if isinstance(subs, (ast.List, ast.Tuple)):
                                 op.sub_operations = [
-                                    OperationSpan(i, cols.span(e), callee_name(e))
+                                    OperationSpan(i, cols.span(e), callee_name(e), node=e)
                                     for i, e in enumerate(subs.elts)
                                 ]
                         _apply_ignores(op, source.ignore_comments)

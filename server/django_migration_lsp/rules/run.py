@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..facts_schema import OperationFacts
 from ..findings import RenderedOperation
 from .catalogue import RULES, Rule, docs_url
 from .facts import facts_hits
@@ -69,25 +70,25 @@ def lint_operations(ops: list[RenderedOperation], vendor: str, *, atomic: bool) 
 
     for op in leaves:
         created_before = set(ctx.created_tables)
-        rebuild = bool(op.facts.get("table_remade"))
+        facts = OperationFacts.from_dict(op.facts)
+        rebuild = bool(facts.table_remade)
         if op.statements and op.sql_origin != "python":
             for hit in analyse_operation(op.statements, ctx, rebuild=rebuild):
                 add(op, hit.code, (hit.statement,), hit.detail)
-        use_facts = rebuild or (not op.statements and any(k in op.facts for k in SCHEMA_FACT_KEYS))
-        if use_facts:
-            for code, detail in facts_hits(op.facts, vendor, created_before):
+        has_schema_facts = any(getattr(facts, k) is not None for k in SCHEMA_FACT_KEYS)
+        if rebuild or (not op.statements and has_schema_facts):
+            for code, detail in facts_hits(facts, vendor, created_before):
                 add(op, code, tuple(op.statements), detail)
-        for table in op.facts.get("tables_created") or []:
+        for table in facts.tables_created or ():
             ctx.created_tables.add(table)
-        runpython = op.facts.get("runpython")
-        if isinstance(runpython, dict):
-            for code, detail in runpython_hits(runpython):
+        if facts.runpython is not None:
+            for code, detail in runpython_hits(facts.runpython):
                 add(op, code, (), detail)
-        runsql = op.facts.get("runsql")
-        if isinstance(runsql, dict):
-            if runsql.get("reversible") is False:
+        runsql = facts.runsql
+        if runsql is not None:
+            if runsql.reversible is False:
                 add(op, "RUNSQL_REVERSIBLE", (), "")
-            reverse = list(runsql.get("reverse_statements") or [])
+            reverse = list(runsql.reverse_statements)
             if reverse:
                 reverse_ctx = MigrationContext(vendor=vendor, atomic=atomic)
                 reverse_ctx.created_tables = set(ctx.created_tables)
