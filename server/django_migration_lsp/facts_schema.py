@@ -66,6 +66,9 @@ class ColumnAltered:
     old_unique: bool | None = None
     new_unique: bool | None = None
     db_default: bool | None = None
+    #: the state before has a CheckConstraint ``column IS NOT NULL`` (PostgreSQL 12+ then sets
+    #: NOT NULL without scanning the table)
+    not_null_checked: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,9 @@ class RunSQLFacts:
     reversible: bool | None = None
     #: the reverse SQL split into statements (linted too)
     reverse_statements: tuple[str, ...] = ()
+    #: what the SQL drops that Django's state no longer has before it runs: ``table`` or
+    #: ``table.column`` (the contract step of an expand/contract removal)
+    outside_state: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

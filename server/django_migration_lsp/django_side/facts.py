@@ -28,8 +28,10 @@ from ..facts_schema import (
     IndexDropped,
     OperationFacts,
     RunPythonFacts,
+    RunSQLFacts,
     UniqueAdded,
 )
+from ..rules.sql import drop_target
 
 NOT_PROVIDED = models.NOT_PROVIDED
 
@@ -213,8 +215,23 @@ def _alter_field(op: Any, at: _Around) -> OperationFacts:
             old_unique=bool(old.unique),
             new_unique=bool(new.unique),
             db_default=_has_db_default(new),
+            not_null_checked=_has_not_null_check(old_model, old.name),
         )
     )
+
+
+def _has_not_null_check(model: Any, field_name: str) -> bool:
+    """A CheckConstraint ``Q(field__isnull=False)`` on the model (Django 4.2 ``check``, 5.1+
+    ``condition``)."""
+    wanted = {(f"{field_name}__isnull", False)}
+    for constraint in model._meta.constraints:
+        if not isinstance(constraint, models.CheckConstraint):
+            continue
+        condition = getattr(constraint, "condition", None) or getattr(constraint, "check", None)
+        plain = isinstance(condition, models.Q) and not condition.negated
+        if plain and set(map(tuple, condition.children)) == wanted:
+            return True
+    return False
 
 
 def _alter_unique_together(op: Any, at: _Around) -> OperationFacts:
@@ -362,3 +379,46 @@ def runpython_facts(op: Any) -> dict[str, Any]:
         reverse_code=function_info(op.reverse_code),
     )
     return OperationFacts(runpython=facts).to_dict()
+
+
+def _state_columns(state: Any) -> dict[str, set[str]]:
+    """db_table -> columns of every model in a ProjectState (from the model states: no render)."""
+    tables: dict[str, set[str]] = {}
+    for (app_label, name), model_state in state.models.items():
+        table = model_state.options.get("db_table") or f"{app_label}_{name}"
+        columns = tables.setdefault(table, set())
+        for field_name, field in model_state.fields.items():
+            if getattr(field, "many_to_many", False):
+                continue
+            relation = getattr(field, "many_to_one", False) or getattr(field, "one_to_one", False)
+            columns.add(field.db_column or (f"{field_name}_id" if relation else field_name))
+    return tables
+
+
+def outside_state(statements: list[str], state: Any) -> tuple[str, ...]:
+    """What the statements drop that the state no longer has (``table`` / ``table.column``)."""
+    found: list[str] = []
+    tables: dict[str, set[str]] | None = None
+    for statement in statements:
+        target = drop_target(statement)
+        if target is None:
+            continue
+        tables = _state_columns(state) if tables is None else tables
+        table, column = target
+        if column is None and table not in tables:
+            found.append(table)
+        elif column is not None and table in tables and column not in tables[table]:
+            found.append(f"{table}.{column}")
+    return tuple(found)
+
+
+def runsql_facts(
+    op: Any, state: Any, statements: list[str], reverse_statements: list[str]
+) -> dict[str, Any]:
+    """Facts for the RunSQL rules, wire form: reversibility and drops outside the state."""
+    facts = RunSQLFacts(
+        reversible=op.reversible,
+        reverse_statements=tuple(reverse_statements),
+        outside_state=outside_state(statements, state),
+    )
+    return OperationFacts(runsql=facts).to_dict()

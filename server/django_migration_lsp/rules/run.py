@@ -13,8 +13,10 @@ from ..facts_schema import OperationFacts
 from ..findings import RenderedOperation
 from .catalogue import RULES, Rule, docs_url
 from .facts import facts_hits
+from .lock_rules import LockContext, lock_hits, runpython_hit
+from .locks import StatementLocks, type_change_rewrites
 from .python_code import runpython_hits
-from .sql import MigrationContext, analyse_operation, takes_exclusive_lock
+from .sql import MigrationContext, analyse_operation, drop_target, takes_exclusive_lock
 
 __all__ = ["RULES", "Rule", "RuleHit", "docs_url", "lint_operations", "message_for"]
 
@@ -38,6 +40,10 @@ class RuleHit:
     sub_index: int | None
     statements: tuple[str, ...]
     detail: str
+    #: what the statement locks (PostgreSQL lock rules), for the finding's ``lock`` field
+    lock: StatementLocks | None = None
+    #: overrides the rule's default severity (``info`` for a contract-step drop)
+    severity: str | None = None
 
 
 def _leaves(ops: list[RenderedOperation]) -> list[RenderedOperation]:
@@ -51,7 +57,9 @@ def _leaves(ops: list[RenderedOperation]) -> list[RenderedOperation]:
     return out
 
 
-def lint_operations(ops: list[RenderedOperation], vendor: str, *, atomic: bool) -> list[RuleHit]:
+def lint_operations(
+    ops: list[RenderedOperation], vendor: str, *, atomic: bool, postgres_version: int = 12
+) -> list[RuleHit]:
     """Every rule hit of one migration, one per (code, operation, sub-operation)."""
     vendor = (vendor or "").lower()
     leaves = _leaves(ops)
@@ -62,11 +70,19 @@ def lint_operations(ops: list[RenderedOperation], vendor: str, *, atomic: bool) 
         and takes_exclusive_lock([s for op in leaves for s in op.statements])
     )
     hits: dict[tuple[str, int, int | None], RuleHit] = {}
+    locks = LockContext(atomic=atomic, version=postgres_version)
 
-    def add(op: RenderedOperation, code: str, statements: tuple[str, ...], detail: str) -> None:
+    def add(
+        op: RenderedOperation,
+        code: str,
+        statements: tuple[str, ...],
+        detail: str,
+        lock: StatementLocks | None = None,
+        severity: str | None = None,
+    ) -> None:
         key = (code, op.index, op.sub_index)
         if key not in hits:
-            hits[key] = RuleHit(code, op.index, op.sub_index, statements, detail)
+            hits[key] = RuleHit(code, op.index, op.sub_index, statements, detail, lock, severity)
 
     for op in leaves:
         created_before = set(ctx.created_tables)
@@ -74,7 +90,25 @@ def lint_operations(ops: list[RenderedOperation], vendor: str, *, atomic: bool) 
         rebuild = bool(facts.table_remade)
         if op.statements and op.sql_origin != "python":
             for hit in analyse_operation(op.statements, ctx, rebuild=rebuild):
+                if hit.code == "ALTER_COLUMN" and vendor == "postgresql" and _widens(facts):
+                    continue
+                if _contract_step(hit.statement, facts):
+                    detail = f"{hit.detail}, {CONTRACT_NOTE}".lstrip(", ")
+                    add(op, hit.code, (hit.statement,), detail, severity="info")
+                    continue
                 add(op, hit.code, (hit.statement,), hit.detail)
+            if vendor == "postgresql":
+                user_sql = op.sql_origin == "runsql"
+                found = lock_hits(
+                    op.statements, facts, locks, ctx.created_tables, user_sql=user_sql
+                )
+                for lock_hit in found:
+                    statements = (lock_hit.statement,)
+                    add(op, lock_hit.code, statements, lock_hit.detail, lock_hit.lock)
+        if vendor == "postgresql" and facts.runpython is not None:
+            held = runpython_hit(locks)
+            if held is not None:
+                add(op, held.code, (), held.detail)
         has_schema_facts = any(getattr(facts, k) is not None for k in SCHEMA_FACT_KEYS)
         if rebuild or (not op.statements and has_schema_facts):
             for code, detail in facts_hits(facts, vendor, created_before):
@@ -99,9 +133,39 @@ def lint_operations(ops: list[RenderedOperation], vendor: str, *, atomic: bool) 
     return list(hits.values())
 
 
+CONTRACT_NOTE = (
+    "which already left Django's state in an earlier migration (the contract step of a "
+    "two-release removal): safe once no release that still uses it runs"
+)
+
+
+def _contract_step(statement: str, facts: OperationFacts) -> bool:
+    """A DROP COLUMN / DROP TABLE of what is no longer in Django's state before the RunSQL."""
+    if facts.runsql is None or not facts.runsql.outside_state:
+        return False
+    target = drop_target(statement)
+    if target is None:
+        return False
+    table, column = target
+    return (table if column is None else f"{table}.{column}") in facts.runsql.outside_state
+
+
+def _widens(facts: OperationFacts) -> bool:
+    """A type change PostgreSQL makes without rewriting and that old code tolerates."""
+    altered = facts.column_altered
+    if altered is None or altered.old_type is None or altered.new_type is None:
+        return False
+    return not type_change_rewrites(altered.old_type, altered.new_type)
+
+
 def message_for(hit: RuleHit, rule: Rule) -> str:
     """What is wrong (with the specifics), why it breaks a rolling deploy, and what to do."""
     what = rule.title
     if hit.detail:
         what = f"{what}: {hit.detail}"
+    if hit.lock is not None and hit.lock.mode:
+        tables = ", ".join(f'"{t}"' for t in hit.lock.tables)
+        what = f"{what}. It takes {hit.lock.mode} on {tables} and {hit.lock.cost()}"
+    if hit.severity == "info":
+        return f"{what}."  # the detail says why it is safe
     return f"{what}. {rule.why} {rule.fix}"

@@ -42,6 +42,22 @@ CREATE_TABLE = re.compile(rf"^CREATE TABLE (?:IF NOT EXISTS )?(?P<table>{IDENT})
 COLUMN_NAME = re.compile(rf"\b(?:COLUMN|MODIFY|CHANGE) (?P<column>{IDENT})")
 
 
+DROPS = re.compile(
+    rf"^(?:ALTER TABLE (?:IF EXISTS )?(?:ONLY )?(?P<table>{IDENT}) DROP COLUMN (?:IF EXISTS )?"
+    rf"(?P<column>{IDENT})|DROP TABLE (?:IF EXISTS )?(?P<dropped>{IDENT}))"
+)
+
+
+def drop_target(statement: str) -> tuple[str, str | None] | None:
+    """(table, column) an ``ALTER TABLE … DROP COLUMN`` drops, (table, None) a ``DROP TABLE``."""
+    match = DROPS.match(skeleton(statement))
+    if not match:
+        return None
+    if match["dropped"]:
+        return unquote(match["dropped"]), None
+    return unquote(match["table"]), unquote(match["column"])
+
+
 def unquote(name: str) -> str:
     """``"shop_item"`` -> ``shop_item``."""
     if len(name) >= 2 and name[0] in '"`[' and name[-1] in '"`]':
@@ -109,6 +125,21 @@ def _alter_table(skel: str) -> str | None:
     return unquote(match.group("table")) if match else None
 
 
+USING_INDEX_NOTE = (
+    "ADD CONSTRAINT … UNIQUE USING INDEX attaches an index built beforehand: a brief ACCESS "
+    "EXCLUSIVE lock, no scan; writes of duplicates by old code now fail"
+)
+BUILDS_INDEX_NOTE = (
+    "the constraint builds its unique index while holding ACCESS EXCLUSIVE: reads and writes "
+    "wait for a scan of the whole table"
+)
+
+
+def _sequence(name: str | None) -> bool:
+    """A sequence renamed with ALTER TABLE (PostgreSQL allows it): old code never names it."""
+    return name is not None and name.endswith("_seq")
+
+
 def takes_exclusive_lock(statements: list[str]) -> bool:
     """True when an ALTER TABLE runs on a table that existed before the migration.
 
@@ -160,7 +191,7 @@ def analyse_operation(
             dropped = unquote(name.group("t")) if name else None
             if not (dropped and dropped in ctx.created_tables):
                 hits.append(SqlHit("DROP_TABLE", statement, _table_detail(dropped)))
-        if RENAME_TABLE.search(skel) and not is_rebuild_statement(skel):
+        if RENAME_TABLE.search(skel) and not is_rebuild_statement(skel) and not _sequence(table):
             hits.append(SqlHit("RENAME_TABLE", statement, _table_detail(table)))
         if RENAME_COLUMN.search(skel) and not new_table:
             hits.append(SqlHit("RENAME_COLUMN", statement, _table_detail(table, _column(skel))))
@@ -190,9 +221,9 @@ def analyse_operation(
             has_default = False
         unique = ADD_UNIQUE.match(skel)
         if unique and unquote(unique.group("table")) not in ctx.created_tables:
-            hits.append(
-                SqlHit("ADD_UNIQUE", statement, _table_detail(unquote(unique.group("table"))))
-            )
+            detail = _table_detail(unquote(unique.group("table")))
+            how = USING_INDEX_NOTE if "USING INDEX" in skel else BUILDS_INDEX_NOTE
+            hits.append(SqlHit("ADD_UNIQUE", statement, f"{detail} ({how})"))
         index = CREATE_INDEX.match(skel)
         if index:
             index_table = unquote(index.group("table"))
