@@ -10,6 +10,8 @@ fails. Statements the model says cannot run in a transaction must be refused by 
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -41,6 +43,18 @@ CASES: list[tuple[str, str, str | None]] = [
     ('ALTER TABLE "t" ADD COLUMN "c" uuid DEFAULT gen_random_uuid() NOT NULL', "", None),
     ('ALTER TABLE "t" ADD COLUMN "g" integer GENERATED ALWAYS AS ("n" * 2) STORED', "", None),
     ('ALTER TABLE "t" ADD COLUMN "u" integer NULL UNIQUE', "", None),
+    (
+        'ALTER TABLE "t" ADD COLUMN "q_id" bigint NULL CONSTRAINT "t_q_fk" REFERENCES "p" ("id") '
+        "DEFERRABLE INITIALLY DEFERRED",
+        "",
+        None,
+    ),
+    (
+        'ALTER TABLE "t" ADD COLUMN "q_id" bigint DEFAULT 1 NOT NULL CONSTRAINT "t_q_fk" '
+        'REFERENCES "p" ("id") DEFERRABLE INITIALLY DEFERRED',
+        "",
+        None,
+    ),
     (
         'ALTER TABLE "t" ALTER COLUMN "name" TYPE varchar(100) USING "name"::varchar(100)',
         "",
@@ -212,3 +226,40 @@ def test_concurrent_statements_fail_inside_a_transaction(dsn: str, statement: st
         with pytest.raises(psycopg.errors.ActiveSqlTransaction):
             conn.execute(statement)
         conn.rollback()
+
+
+@pytest.mark.parametrize("statement", NOT_IN_TRANSACTION)
+def test_concurrent_statements_take_the_claimed_mode(dsn: str, statement: str):
+    """Outside a transaction: hold ACCESS EXCLUSIVE on the table from another session, run the
+    statement, and read the mode it waits for (on the table; an index-named statement locks its
+    table first with the mode the model claims)."""
+    claim = statement_locks(statement, 15)
+    assert claim is not None
+    with psycopg.connect(dsn, autocommit=True) as setup:
+        setup.execute('DROP TABLE IF EXISTS "t", "t2", "p" CASCADE')
+        setup.execute(SETUP)
+    holder = psycopg.connect(dsn)
+    runner = psycopg.connect(dsn, autocommit=True)
+    watcher = psycopg.connect(dsn, autocommit=True)
+    try:
+        holder.execute('LOCK TABLE "t" IN ACCESS EXCLUSIVE MODE')
+        pid = runner.info.backend_pid
+        worker = threading.Thread(target=runner.execute, args=(statement,), daemon=True)
+        worker.start()
+        waited = None
+        for _ in range(200):
+            row = watcher.execute(
+                "SELECT l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                "WHERE l.pid = %s AND NOT l.granted AND c.relname = 't'",
+                (pid,),
+            ).fetchone()
+            if row:
+                waited = _mode(row[0])
+                break
+            time.sleep(0.05)
+        holder.rollback()
+        worker.join(30)
+        assert waited == claim.mode, (statement, waited)
+    finally:
+        for conn in (holder, runner, watcher):
+            conn.close()

@@ -159,3 +159,38 @@ def test_contract_step_drop_is_info():
         if h.code == "DROP_COLUMN"
     ]
     assert hit.severity is None
+
+
+def test_postgres_version_default_and_option():
+    import pytest
+
+    from django_migration_lsp.config import ConfigError, coerce
+    from django_migration_lsp.rules.locks import default_postgres_version, statement_locks
+
+    assert default_postgres_version((4, 2, 11)) == 12
+    assert default_postgres_version((5, 1)) == 13
+    assert default_postgres_version((5, 2, 19, "final", 0)) == 14
+    assert default_postgres_version((6, 1)) == 14  # newer than the table: its newest entry
+    assert default_postgres_version(None) == 12
+    assert coerce("postgres_version", "15.2", "pyproject.toml:3") == 15
+    assert coerce("postgres_version", 16, "pyproject.toml:3") == 16
+    with pytest.raises(ConfigError, match=r"pyproject.toml:3: `postgres_version` must be"):
+        coerce("postgres_version", "latest", "pyproject.toml:3")
+    add = 'ALTER TABLE "t" ADD COLUMN "c" integer DEFAULT 0 NOT NULL;'
+    assert statement_locks(add, 12).rewrite is False
+    assert statement_locks(add, 10).rewrite is True  # before PostgreSQL 11
+
+
+def test_hover_lists_each_statements_lock():
+    from django_migration_lsp.lsp.hover import operation_markdown
+
+    text = operation_markdown(
+        op(0, FK, 'CREATE INDEX CONCURRENTLY "i" ON "t" ("c");'), "postgresql"
+    )
+    assert "Locks (PostgreSQL):" in text
+    assert (
+        "add foreign key: SHARE ROW EXCLUSIVE on `shop_item`, SHARE ROW EXCLUSIVE on `shop_cat`"
+        in text
+    )
+    assert "reads every row" in text and "cannot run inside a transaction" in text
+    assert "Locks" not in operation_markdown(op(0, FK), "sqlite")

@@ -56,7 +56,7 @@ def _altered_hits(facts: OperationFacts, created_tables: set[str]) -> list[tuple
     if old_type is not None and new_type is not None and old_type != new_type:
         hits.append(("ALTER_COLUMN", detail))
     tightened = altered.old_null is True and altered.new_null is False
-    if tightened and not altered.db_default:
+    if tightened and not altered.db_default and not altered.not_null_checked:
         hits.append(("NOT_NULL", detail))
     if altered.old_unique is False and altered.new_unique is True:
         hits.append(("ADD_UNIQUE", detail))

@@ -180,9 +180,12 @@ def _alter_table(table: str, rest: str, version: int, old_type: str | None) -> S
         locks = [(table, SHARE_ROW_EXCLUSIVE)]
         if ref and unquote(ref["table"]) != table:
             locks.append((unquote(ref["table"]), SHARE_ROW_EXCLUSIVE))
+        scan = "NOT VALID" not in rest
         if rest.startswith("ADD COLUMN"):
             locks[0] = (table, ACCESS_EXCLUSIVE)
-        return StatementLocks("add foreign key", tuple(locks), False, "NOT VALID" not in rest)
+            # a new column without a default is NULL in every row: nothing to check
+            scan = scan and bool(re.search(r"\bDEFAULT\b", rest))
+        return StatementLocks("add foreign key", tuple(locks), False, scan)
     if rest.startswith("VALIDATE CONSTRAINT"):
         return StatementLocks(
             "validate constraint", ((table, SHARE_UPDATE_EXCLUSIVE),), False, True
