@@ -61,13 +61,21 @@ def verdict(
     atomic: bool,
     options: LintOptions,
     error: str | None = None,
+    lock_timeout: bool = False,
 ) -> MigrationResult:
-    """Rules + suppression for one migration's rendered operations (pure)."""
+    """Rules + suppression for one migration's rendered operations (pure).
+
+    ``lock_timeout``: the connection sets one for every session (its ``OPTIONS``).
+    """
     excluded = {c.upper() for c in options.exclude_migration_tests}
     all_errors, made_errors = options.warnings_as_errors_codes()
     findings: list[Finding] = []
     hits = lint_operations(
-        operations, vendor, atomic=atomic, postgres_version=postgres_version(options)
+        operations,
+        vendor,
+        atomic=atomic,
+        postgres_version=postgres_version(options),
+        lock_timeout=lock_timeout,
     )
     for hit in hits:
         if hit.code in excluded:

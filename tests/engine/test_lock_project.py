@@ -92,3 +92,12 @@ def test_add_unique_message_tells_using_index_from_a_build_under_lock(linted):
     assert "USING INDEX attaches an index built beforehand" in using["message"]
     (built,) = linted["0007_check"]["findings"]  # a CHECK, for contrast: scan under the lock
     assert built["lock"]["scan"] is True
+
+
+def test_a_lock_timeout_in_the_connection_options_counts(tmp_path):
+    args = ["lint", str(PROJECT), "--no-cache", "--format", "json"]
+    result = run_cli(*args, "--settings", "locksite.settings_lock_timeout", cwd=tmp_path)
+    doc = result.json()
+    codes = {f["code"] for m in doc["migrations"] for f in m["findings"]}
+    assert "LOCK_TIMEOUT" not in codes
+    assert "ADD_FOREIGN_KEY" in codes  # the other lock codes still fire

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 import sys
 import types
 from collections.abc import Callable
@@ -422,3 +423,17 @@ def runsql_facts(
         outside_state=outside_state(statements, state),
     )
     return OperationFacts(runsql=facts).to_dict()
+
+
+LOCK_TIMEOUT_OPTION = re.compile(r"lock_timeout\s*=\s*'?(?P<value>[^\s']+)")
+
+
+def connection_sets_lock_timeout(alias: str) -> bool:
+    """True when the alias's ``OPTIONS`` (libpq ``options``, e.g. ``-c lock_timeout=5s``) set a
+    non-zero ``lock_timeout`` for every session, so migrations run with one."""
+    from django.conf import settings
+
+    database = settings.DATABASES.get(alias) or {}
+    options = database.get("OPTIONS") or {}
+    match = LOCK_TIMEOUT_OPTION.search(str(options.get("options") or ""))
+    return bool(match) and match["value"] not in ("0", "0ms", "0s")

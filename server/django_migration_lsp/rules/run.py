@@ -57,22 +57,14 @@ def _leaves(ops: list[RenderedOperation]) -> list[RenderedOperation]:
     return out
 
 
-def lint_operations(
-    ops: list[RenderedOperation], vendor: str, *, atomic: bool, postgres_version: int = 12
-) -> list[RuleHit]:
-    """Every rule hit of one migration, one per (code, operation, sub-operation)."""
-    vendor = (vendor or "").lower()
-    leaves = _leaves(ops)
-    ctx = MigrationContext(vendor=vendor, atomic=atomic)
-    ctx.exclusive_lock = (
-        atomic
-        and vendor == "postgresql"
-        and takes_exclusive_lock([s for op in leaves for s in op.statements])
-    )
-    hits: dict[tuple[str, int, int | None], RuleHit] = {}
-    locks = LockContext(atomic=atomic, version=postgres_version)
+class _Hits:
+    """The hits of one migration, at most one per (code, operation, sub-operation)."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[tuple[str, int, int | None], RuleHit] = {}
 
     def add(
+        self,
         op: RenderedOperation,
         code: str,
         statements: tuple[str, ...],
@@ -81,58 +73,108 @@ def lint_operations(
         severity: str | None = None,
     ) -> None:
         key = (code, op.index, op.sub_index)
-        if key not in hits:
-            hits[key] = RuleHit(code, op.index, op.sub_index, statements, detail, lock, severity)
+        if key not in self.by_key:
+            hit = RuleHit(code, op.index, op.sub_index, statements, detail, lock, severity)
+            self.by_key[key] = hit
 
+
+def lint_operations(
+    ops: list[RenderedOperation],
+    vendor: str,
+    *,
+    atomic: bool,
+    postgres_version: int = 12,
+    lock_timeout: bool = False,
+) -> list[RuleHit]:
+    """Every rule hit of one migration, one per (code, operation, sub-operation).
+
+    ``lock_timeout``: the connection already sets one (then LOCK_TIMEOUT never fires).
+    """
+    vendor = (vendor or "").lower()
+    leaves = _leaves(ops)
+    ctx = MigrationContext(vendor=vendor, atomic=atomic)
+    ctx.exclusive_lock = (
+        atomic
+        and vendor == "postgresql"
+        and takes_exclusive_lock([s for op in leaves for s in op.statements])
+    )
+    hits = _Hits()
+    locks = LockContext(atomic=atomic, version=postgres_version, lock_timeout=lock_timeout)
     for op in leaves:
         created_before = set(ctx.created_tables)
         facts = OperationFacts.from_dict(op.facts)
         rebuild = bool(facts.table_remade)
         if op.statements and op.sql_origin != "python":
-            for hit in analyse_operation(op.statements, ctx, rebuild=rebuild):
-                if hit.code == "ALTER_COLUMN" and vendor == "postgresql" and _widens(facts):
-                    continue
-                if hit.code == "NOT_NULL" and _not_null_checked(facts):
-                    continue
-                if _contract_step(hit.statement, facts):
-                    detail = f"{hit.detail}, {CONTRACT_NOTE}".lstrip(", ")
-                    add(op, hit.code, (hit.statement,), detail, severity="info")
-                    continue
-                add(op, hit.code, (hit.statement,), hit.detail)
+            _sql_rules(op, facts, ctx, hits, rebuild=rebuild)
             if vendor == "postgresql":
-                user_sql = op.sql_origin == "runsql"
-                found = lock_hits(
-                    op.statements, facts, locks, ctx.created_tables, user_sql=user_sql
-                )
-                for lock_hit in found:
-                    statements = (lock_hit.statement,)
-                    add(op, lock_hit.code, statements, lock_hit.detail, lock_hit.lock)
+                _lock_rules(op, facts, ctx, locks, hits)
         if vendor == "postgresql" and facts.runpython is not None:
             held = runpython_hit(locks)
             if held is not None:
-                add(op, held.code, (), held.detail)
+                hits.add(op, held.code, (), held.detail)
         has_schema_facts = any(getattr(facts, k) is not None for k in SCHEMA_FACT_KEYS)
         if rebuild or (not op.statements and has_schema_facts):
             for code, detail in facts_hits(facts, vendor, created_before):
-                add(op, code, tuple(op.statements), detail)
+                hits.add(op, code, tuple(op.statements), detail)
         for table in facts.tables_created or ():
             ctx.created_tables.add(table)
         if facts.runpython is not None:
             for code, detail in runpython_hits(facts.runpython):
-                add(op, code, (), detail)
-        runsql = facts.runsql
-        if runsql is not None:
-            if runsql.reversible is False:
-                add(op, "RUNSQL_REVERSIBLE", (), "")
-            reverse = list(runsql.reverse_statements)
-            if reverse:
-                reverse_ctx = MigrationContext(vendor=vendor, atomic=atomic)
-                reverse_ctx.created_tables = set(ctx.created_tables)
-                for hit in analyse_operation(reverse, reverse_ctx):
-                    add(
-                        op, hit.code, (hit.statement,), f"{hit.detail} (in the reverse SQL)".strip()
-                    )
-    return list(hits.values())
+                hits.add(op, code, (), detail)
+        if facts.runsql is not None:
+            _runsql_rules(op, facts, ctx, hits)
+    return list(hits.by_key.values())
+
+
+def _sql_rules(
+    op: RenderedOperation,
+    facts: OperationFacts,
+    ctx: MigrationContext,
+    hits: _Hits,
+    *,
+    rebuild: bool,
+) -> None:
+    """The django-migration-linter codes from the operation's SQL, made precise by its facts."""
+    for hit in analyse_operation(op.statements, ctx, rebuild=rebuild):
+        if hit.code == "ALTER_COLUMN" and ctx.vendor == "postgresql" and _widens(facts):
+            continue
+        if hit.code == "NOT_NULL" and _not_null_checked(facts):
+            continue
+        if _contract_step(hit.statement, facts):
+            detail = f"{hit.detail}, {CONTRACT_NOTE}".lstrip(", ")
+            hits.add(op, hit.code, (hit.statement,), detail, severity="info")
+            continue
+        hits.add(op, hit.code, (hit.statement,), hit.detail)
+
+
+def _lock_rules(
+    op: RenderedOperation,
+    facts: OperationFacts,
+    ctx: MigrationContext,
+    locks: LockContext,
+    hits: _Hits,
+) -> None:
+    user_sql = op.sql_origin == "runsql"
+    for hit in lock_hits(op.statements, facts, locks, ctx.created_tables, user_sql=user_sql):
+        hits.add(op, hit.code, (hit.statement,), hit.detail, hit.lock)
+
+
+def _runsql_rules(
+    op: RenderedOperation, facts: OperationFacts, ctx: MigrationContext, hits: _Hits
+) -> None:
+    """RUNSQL_REVERSIBLE, and the SQL rules over the reverse SQL."""
+    runsql = facts.runsql
+    if runsql is None:
+        return
+    if runsql.reversible is False:
+        hits.add(op, "RUNSQL_REVERSIBLE", (), "")
+    reverse = list(runsql.reverse_statements)
+    if not reverse:
+        return
+    reverse_ctx = MigrationContext(vendor=ctx.vendor, atomic=ctx.atomic)
+    reverse_ctx.created_tables = set(ctx.created_tables)
+    for hit in analyse_operation(reverse, reverse_ctx):
+        hits.add(op, hit.code, (hit.statement,), f"{hit.detail} (in the reverse SQL)".strip())
 
 
 CONTRACT_NOTE = (
