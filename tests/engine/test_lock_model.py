@@ -263,3 +263,14 @@ def test_concurrent_statements_take_the_claimed_mode(dsn: str, statement: str):
     finally:
         for conn in (holder, runner, watcher):
             conn.close()
+
+
+def test_set_local_lock_timeout_lasts_only_inside_a_transaction(dsn: str):
+    """Why SET LOCAL counts for LOCK_TIMEOUT only in an atomic migration."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("SET LOCAL lock_timeout = '5s'")  # its own transaction: gone at once
+        assert conn.execute("SHOW lock_timeout").fetchone()[0] == "0"
+    with psycopg.connect(dsn) as conn:
+        conn.execute("SET LOCAL lock_timeout = '5s'")
+        assert conn.execute("SHOW lock_timeout").fetchone()[0] == "5s"
+        conn.rollback()

@@ -194,3 +194,11 @@ def test_hover_lists_each_statements_lock():
     )
     assert "reads every row" in text and "cannot run inside a transaction" in text
     assert "Locks" not in operation_markdown(op(0, FK), "sqlite")
+
+
+def test_set_local_lock_timeout_does_nothing_in_a_non_atomic_migration():
+    drop = op(1, 'ALTER TABLE "t" DROP COLUMN "c" CASCADE;')
+    assert ("LOCK_TIMEOUT", 1) in codes([op(0, TIMEOUT), drop], atomic=False)
+    session = op(0, "SET lock_timeout = '5s';")
+    assert ("LOCK_TIMEOUT", 1) not in codes([session, drop], atomic=False)
+    assert ("LOCK_TIMEOUT", 1) not in codes([op(0, TIMEOUT), drop], atomic=True)

@@ -63,7 +63,9 @@ def lock_hits(
     old_type = altered.old_type if altered is not None else None
     for statement in statements:
         if sets_lock_timeout(statement):
-            ctx.lock_timeout = True
+            # SET LOCAL lasts until commit: nothing when each statement commits on its own
+            local = skeleton(statement).startswith("SET LOCAL")
+            ctx.lock_timeout = ctx.lock_timeout or ctx.atomic or not local
             continue
         locks = statement_locks(statement, ctx.version, old_type=old_type)
         if locks is None or not locks.tables:
