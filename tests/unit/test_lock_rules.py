@@ -202,3 +202,19 @@ def test_set_local_lock_timeout_does_nothing_in_a_non_atomic_migration():
     session = op(0, "SET lock_timeout = '5s';")
     assert ("LOCK_TIMEOUT", 1) not in codes([session, drop], atomic=False)
     assert ("LOCK_TIMEOUT", 1) not in codes([op(0, TIMEOUT), drop], atomic=True)
+
+
+def test_other_codes_say_what_their_statement_locks_on_postgresql():
+    drop = op(0, 'ALTER TABLE "t" DROP COLUMN "c" CASCADE;')
+    (hit,) = [
+        h for h in lint_operations([drop], "postgresql", atomic=True) if h.code == "DROP_COLUMN"
+    ]
+    assert hit.lock is not None and hit.lock.to_json() == {
+        "mode": "ACCESS EXCLUSIVE",
+        "tables": ["t"],
+        "rewrite": False,
+        "scan": False,
+    }
+    assert "changes metadata only" in message_for(hit, RULES["DROP_COLUMN"])
+    (hit,) = lint_operations([drop], "sqlite", atomic=True)
+    assert hit.lock is None

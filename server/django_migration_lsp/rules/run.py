@@ -14,7 +14,7 @@ from ..findings import RenderedOperation
 from .catalogue import RULES, Rule, docs_url
 from .facts import facts_hits
 from .lock_rules import LockContext, lock_hits, runpython_hit
-from .locks import StatementLocks, type_change_rewrites
+from .locks import StatementLocks, statement_locks, type_change_rewrites
 from .python_code import runpython_hits
 from .sql import MigrationContext, analyse_operation, drop_target, takes_exclusive_lock
 
@@ -105,7 +105,7 @@ def lint_operations(
         facts = OperationFacts.from_dict(op.facts)
         rebuild = bool(facts.table_remade)
         if op.statements and op.sql_origin != "python":
-            _sql_rules(op, facts, ctx, hits, rebuild=rebuild)
+            _sql_rules(op, facts, ctx, hits, rebuild=rebuild, version=postgres_version)
             if vendor == "postgresql":
                 _lock_rules(op, facts, ctx, locks, hits)
         if vendor == "postgresql" and facts.runpython is not None:
@@ -133,18 +133,25 @@ def _sql_rules(
     hits: _Hits,
     *,
     rebuild: bool,
+    version: int,
 ) -> None:
-    """The django-migration-linter codes from the operation's SQL, made precise by its facts."""
+    """The django-migration-linter codes from the operation's SQL, made precise by its facts;
+    on PostgreSQL each carries what its statement locks."""
+    altered = facts.column_altered
+    old_type = altered.old_type if altered is not None else None
     for hit in analyse_operation(op.statements, ctx, rebuild=rebuild):
+        lock = None
+        if ctx.vendor == "postgresql":
+            lock = statement_locks(hit.statement, version, old_type=old_type)
         if hit.code == "ALTER_COLUMN" and ctx.vendor == "postgresql" and _widens(facts):
             continue
         if hit.code == "NOT_NULL" and _not_null_checked(facts):
             continue
         if _contract_step(hit.statement, facts):
             detail = f"{hit.detail}, {CONTRACT_NOTE}".lstrip(", ")
-            hits.add(op, hit.code, (hit.statement,), detail, severity="info")
+            hits.add(op, hit.code, (hit.statement,), detail, lock, severity="info")
             continue
-        hits.add(op, hit.code, (hit.statement,), hit.detail)
+        hits.add(op, hit.code, (hit.statement,), hit.detail, lock)
 
 
 def _lock_rules(
