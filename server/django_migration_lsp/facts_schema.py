@@ -16,7 +16,7 @@ from typing import Any
 
 import cattrs
 
-_converter = cattrs.Converter()
+_converter = cattrs.Converter(detailed_validation=False)
 
 
 @dataclass(frozen=True)
@@ -170,11 +170,13 @@ class OperationFacts:
             return cls()
         values: dict[str, Any] = {}
         for f in dataclasses.fields(cls):
-            if data.get(f.name) is None:
+            value = data.get(f.name)
+            kind = FIELD_TYPES[f.name]
+            if value is None or (dataclasses.is_dataclass(kind) and not isinstance(value, dict)):
                 continue
             try:
-                values[f.name] = _converter.structure(data[f.name], FIELD_TYPES[f.name])
-            except (cattrs.BaseValidationError, TypeError, ValueError, AttributeError):
+                values[f.name] = _converter.structure(value, kind)
+            except (cattrs.BaseValidationError, TypeError, ValueError, AttributeError, KeyError):
                 continue
         return cls(**values)
 

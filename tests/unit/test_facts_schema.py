@@ -70,3 +70,8 @@ def test_wrong_shapes_are_dropped_not_raised():
     facts = OperationFacts.from_dict({"column_dropped": 5, "tables_dropped": ["t"], "x": 1})
     assert facts == OperationFacts(tables_dropped=("t",))
     assert OperationFacts.from_dict(None) == OperationFacts()
+
+
+def test_a_non_mapping_where_a_record_belongs_is_dropped():
+    facts = OperationFacts.from_dict({"column_dropped": "x", "runsql": [], "table_remade": True})
+    assert facts == OperationFacts(table_remade=True)

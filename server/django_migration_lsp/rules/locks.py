@@ -280,7 +280,7 @@ def _other_statement(skel: str, version: int) -> StatementLocks | None:
 
 def sets_lock_timeout(statement: str) -> bool:
     """``SET [LOCAL] lock_timeout = …`` with a non-zero value."""
-    if not LOCK_TIMEOUT.match(skeleton(statement)):
+    if "lock_timeout" not in statement.lower() or not LOCK_TIMEOUT.match(skeleton(statement)):
         return False
     text = statement.strip().rstrip(";")
     value = re.split(r"\bTO\b|=", text, maxsplit=1, flags=re.IGNORECASE)[-1].strip(" '\"")

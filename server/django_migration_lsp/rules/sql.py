@@ -9,6 +9,7 @@ the operation whose statement triggered it.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -65,11 +66,13 @@ def unquote(name: str) -> str:
     return name
 
 
+@functools.lru_cache(maxsize=8192)
 def skeleton(statement: str) -> str:
     """Keywords upper-cased, literals blanked, comments gone, whitespace collapsed.
 
     Uses sqlparse's lexer only: tokens are all the rules need, and grouping (``parse``) costs
-    ~50 times more.
+    ~50 times more. Cached: the SQL rules, the lock model and the lock rules read the same
+    statements.
     """
     parts: list[str] = []
     for ttype, value in _LEXER.get_tokens(statement):
