@@ -66,6 +66,8 @@ class LintOptions:
     cache_path: str | None = None
     no_cache: bool = False
     quiet: list[str] = field(default_factory=list)
+    #: the PostgreSQL major version the lock rules assume (None: the oldest the Django supports)
+    postgres_version: int | None = None
     #: where each value came from, for located error messages: key -> "pyproject.toml:12"
     origins: dict[str, str] = field(default_factory=dict, compare=False)
 
@@ -138,9 +140,23 @@ def coerce(key: str, value: Any, where: str) -> Any:
         if isinstance(value, str):
             return [v.strip() for v in value.split(",") if v.strip()] or True
         raise ConfigError("`warnings_as_errors` must be true/false or a list of codes", where)
+    if key == "postgres_version":
+        return coerce_postgres_version(value, where)
     if value is not None and not isinstance(value, str):
         raise ConfigError(f"`{key}` must be a string, not {value!r}", where)
     return value
+
+
+def coerce_postgres_version(value: Any, where: str) -> int | None:
+    """``14``, ``"14"`` or ``"14.2"`` -> 14 (a PostgreSQL major version, 10 or later)."""
+    text = str(value).strip() if value is not None else ""
+    major = text.split(".")[0]
+    if value is None or isinstance(value, bool) or not major.isdigit() or int(major) < 10:
+        raise ConfigError(
+            f"`postgres_version` must be a PostgreSQL major version such as 14, not {value!r}",
+            where,
+        )
+    return int(major)
 
 
 def _line_of(text: str, key: str) -> int | None:

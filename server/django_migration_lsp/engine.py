@@ -16,6 +16,7 @@ from typing import Any
 
 from . import __version__
 from .config import LintOptions, apply_django_settings, validate_codes
+from .django_side.facts import connection_sets_lock_timeout
 from .django_side.loading import (
     DiskMigrations,
     GraphShape,
@@ -381,6 +382,7 @@ class LintSession:
             atomic=rendered.atomic,
             options=self.options,
             error=error,
+            lock_timeout=connection_sets_lock_timeout(self.options.database),
         )
         if decode_location:
             result.error_location = decode_location

@@ -52,10 +52,14 @@ class Finding:
     sub_index: int | None = None
     sql: list[str] = field(default_factory=list)
     span: Span | None = None
+    #: PostgreSQL lock rules: {"mode", "tables", "rewrite", "scan"} of the statement
+    lock: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["span"] = self.span.to_dict() if self.span else None
+        if self.lock is None:
+            del data["lock"]
         return data
 
     @classmethod
@@ -69,6 +73,7 @@ class Finding:
             sub_index=data.get("sub_index"),
             sql=list(data.get("sql") or []),
             span=Span.from_dict(span) if span else None,
+            lock=data.get("lock"),
         )
 
 

@@ -35,6 +35,7 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "operation_index": finding.operation_index,
         "sub_index": finding.sub_index,
         "sql": list(finding.sql),
+        **({"lock": finding.lock} if finding.lock is not None else {}),
     }
 
 

@@ -55,6 +55,8 @@ class OperationSpan:
     sub_operations: list[OperationSpan] = field(default_factory=list)
     ignore_all: bool = False
     ignore_codes: frozenset[str] = frozenset()
+    #: the element's ``ast`` node, for readers that need more than its place (``static``)
+    node: ast.AST | None = field(default=None, repr=False, compare=False)
 
     def ignores(self, code: str) -> bool:
         return self.ignore_all or code.upper() in self.ignore_codes
@@ -85,6 +87,8 @@ class MigrationSource:
     ignore_comments: list[IgnoreComment] = field(default_factory=list)
     #: the list node's bracket positions when ``operations`` is a literal list
     operations_list_span: Span | None = None
+    #: the parsed module (None on a syntax error), so no reader parses the file again
+    tree: ast.Module | None = field(default=None, repr=False, compare=False)
 
     def operation(self, op_index: int | None, sub_index: int | None = None) -> OperationSpan | None:
         if op_index is None or self.operations is None or not 0 <= op_index < len(self.operations):
@@ -246,6 +250,7 @@ def parse_migration_source(text: str, path: str | None = None) -> MigrationSourc
             f"{exc.msg} (line {line})", Span(line, col, end_line, end_col)
         )
         return source
+    source.tree = tree
     source.ignore_comments = _ignore_comments(text, cols)
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -265,35 +270,40 @@ def parse_migration_source(text: str, path: str | None = None) -> MigrationSourc
                 )
             )
         elif isinstance(node, ast.ClassDef) and _is_migration_class(node):
-            source.class_span = cols.span(node)
-            for stmt in node.body:
-                target, value = None, None
-                if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-                    target, value = stmt.targets[0], stmt.value
-                elif isinstance(stmt, ast.AnnAssign):
-                    target, value = stmt.target, stmt.value
-                if not (isinstance(target, ast.Name) and target.id == "operations"):
-                    continue
-                source.operations_span = cols.span(stmt)
-                source.operations_line_span = cols.line_span(stmt.lineno)
-                if isinstance(value, (ast.List, ast.Tuple)):
-                    source.operations_list_span = cols.span(value)
-                    source.operations = []
-                    for index, element in enumerate(value.elts):
-                        op = OperationSpan(index, cols.span(element), callee_name(element))
-                        if op.name == "SeparateDatabaseAndState" and isinstance(element, ast.Call):
-                            subs = _sub_list(element)
-                            if isinstance(subs, (ast.List, ast.Tuple)):
-                                op.sub_operations = [
-                                    OperationSpan(i, cols.span(e), callee_name(e))
-                                    for i, e in enumerate(subs.elts)
-                                ]
-                        _apply_ignores(op, source.ignore_comments)
-                        source.operations.append(op)
-                        if op.name and op.name.endswith("IgnoreMigration"):
-                            source.ignore_migration = True
-                            source.ignore_migration_span = op.span
+            _map_migration_class(node, source, cols)
     return source
+
+
+def _map_migration_class(node: ast.ClassDef, source: MigrationSource, cols: _Columns) -> None:
+    """The Migration class: its range, and each element of its literal ``operations`` list."""
+    source.class_span = cols.span(node)
+    for stmt in node.body:
+        target, value = None, None
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target, value = stmt.targets[0], stmt.value
+        elif isinstance(stmt, ast.AnnAssign):
+            target, value = stmt.target, stmt.value
+        if not (isinstance(target, ast.Name) and target.id == "operations"):
+            continue
+        source.operations_span = cols.span(stmt)
+        source.operations_line_span = cols.line_span(stmt.lineno)
+        if isinstance(value, (ast.List, ast.Tuple)):
+            source.operations_list_span = cols.span(value)
+            source.operations = []
+            for index, element in enumerate(value.elts):
+                op = OperationSpan(index, cols.span(element), callee_name(element), node=element)
+                if op.name == "SeparateDatabaseAndState" and isinstance(element, ast.Call):
+                    subs = _sub_list(element)
+                    if isinstance(subs, (ast.List, ast.Tuple)):
+                        op.sub_operations = [
+                            OperationSpan(i, cols.span(e), callee_name(e), node=e)
+                            for i, e in enumerate(subs.elts)
+                        ]
+                _apply_ignores(op, source.ignore_comments)
+                source.operations.append(op)
+                if op.name and op.name.endswith("IgnoreMigration"):
+                    source.ignore_migration = True
+                    source.ignore_migration_span = op.span
 
 
 def unknown_ignore_codes(source: MigrationSource, known: set[str]) -> list[tuple[str, Span]]:

@@ -10,10 +10,23 @@ from __future__ import annotations
 
 import ast
 import textwrap
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
 
+from .facts_schema import (
+    ColumnAdded,
+    ColumnDropped,
+    ColumnRenamed,
+    FunctionInfo,
+    IndexAdded,
+    IndexDropped,
+    OperationFacts,
+    RunPythonFacts,
+    RunSQLFacts,
+    UniqueAdded,
+)
 from .findings import RenderedOperation
-from .source import MigrationSource, callee_name
+from .source import MigrationSource, OperationSpan, callee_name
 from .sqltext import split_sql
 
 
@@ -87,201 +100,207 @@ def _module_globals(tree: ast.Module) -> dict[str, str]:
     return kinds
 
 
-def _function_info(
-    node: ast.AST | None, tree: ast.Module, text: str, path: str | None
-) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class _Reading:
+    """The file being read: its parsed module (from the source map), text, path and app."""
+
+    tree: ast.Module
+    text: str
+    path: str | None
+    app: str | None
+    module_globals: dict[str, str]
+
+    def table(self, model: str | None) -> str:
+        """Django's default table name (the real ``db_table`` is unknown without the state)."""
+        return f"{self.app}_{model.lower()}" if self.app and model else (model or "?").lower()
+
+
+def _function_info(node: ast.AST | None, at: _Reading) -> FunctionInfo | None:
     if node is None:
         return None
     if isinstance(node, ast.Attribute) and node.attr == "noop":
-        return {
-            "name": "noop",
-            "qualname": "RunPython.noop",
-            "source": None,
-            "args": ["apps", "schema_editor"],
-            "path": path,
-            "line": None,
-            "module_globals": {},
-            "is_noop": True,
-        }
+        return FunctionInfo(
+            name="noop",
+            qualname="RunPython.noop",
+            args=("apps", "schema_editor"),
+            path=at.path,
+            is_noop=True,
+        )
     if not isinstance(node, ast.Name):
-        return {
-            "name": ast.unparse(node),
-            "qualname": ast.unparse(node),
-            "source": None,
-            "args": None,
-            "path": path,
-            "line": None,
-            "module_globals": {},
-            "is_noop": False,
-        }
-    for stmt in tree.body:
+        return FunctionInfo(name=ast.unparse(node), qualname=ast.unparse(node), path=at.path)
+    for stmt in at.tree.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == node.id:
-            segment = ast.get_source_segment(text, stmt) or ""
+            segment = ast.get_source_segment(at.text, stmt) or ""
             decorators = "".join(
-                f"@{ast.get_source_segment(text, d)}\n" for d in stmt.decorator_list
+                f"@{ast.get_source_segment(at.text, d)}\n" for d in stmt.decorator_list
             )
-            return {
-                "name": stmt.name,
-                "qualname": stmt.name,
-                "source": textwrap.dedent(decorators + segment),
-                "args": [a.arg for a in stmt.args.posonlyargs + stmt.args.args],
-                "path": path,
-                "line": stmt.lineno,
-                "module_globals": _module_globals(tree),
-                "is_noop": False,
-            }
-    return {
-        "name": node.id,
-        "qualname": node.id,
-        "source": None,
-        "args": None,
-        "path": path,
-        "line": None,
-        "module_globals": _module_globals(tree),
-        "is_noop": False,
-    }
+            return FunctionInfo(
+                name=stmt.name,
+                qualname=stmt.name,
+                source=textwrap.dedent(decorators + segment),
+                args=tuple(a.arg for a in stmt.args.posonlyargs + stmt.args.args),
+                path=at.path,
+                line=stmt.lineno,
+                module_globals=at.module_globals,
+            )
+    return FunctionInfo(
+        name=node.id, qualname=node.id, path=at.path, module_globals=at.module_globals
+    )
 
 
-def _table(app: str | None, model: str | None) -> str:
-    return f"{app}_{model.lower()}" if app and model else (model or "?").lower()
+def _model_arg(call: ast.Call) -> str | None:
+    return _str(_arg(call, 0, "model_name")) or _str(_arg(call, 0, "name"))
 
 
-def operation_from_call(
-    call: ast.AST,
-    index: int,
-    tree: ast.Module,
-    text: str,
-    path: str | None,
-    app: str | None,
-    sub_index: int | None = None,
+def _run_python(call: ast.Call, at: _Reading, op: RenderedOperation) -> OperationFacts:
+    op.sql_origin = "python"
+    reverse = _arg(call, 1, "reverse_code")
+    if isinstance(reverse, ast.Constant) and reverse.value is None:
+        reverse = None
+    return OperationFacts(
+        runpython=RunPythonFacts(
+            reversible=reverse is not None,
+            code=_function_info(_arg(call, 0, "code"), at),
+            reverse_code=_function_info(reverse, at),
+        )
+    )
+
+
+def _run_sql(call: ast.Call, at: _Reading, op: RenderedOperation) -> OperationFacts:
+    forward = _strings(_arg(call, 0, "sql")) or []
+    reverse_node = _arg(call, 1, "reverse_sql")
+    op.sql_origin = "runsql"
+    op.statements = [s for text in forward for s in split_sql(text)]
+    reversible = reverse_node is not None and not (
+        isinstance(reverse_node, ast.Constant) and reverse_node.value is None
+    )
+    reverse = [s for text in (_strings(reverse_node) or []) for s in split_sql(text)]
+    return OperationFacts(runsql=RunSQLFacts(reversible, tuple(reverse)))
+
+
+def _remove_field(call: ast.Call, at: _Reading, op: RenderedOperation) -> OperationFacts:
+    column = _str(_arg(call, 1, "name"))
+    return OperationFacts(column_dropped=ColumnDropped(at.table(_model_arg(call)), column))
+
+
+def _delete_model(call: ast.Call, at: _Reading, op: RenderedOperation) -> OperationFacts:
+    return OperationFacts(tables_dropped=(at.table(_str(_arg(call, 0, "name"))),))
+
+
+def _create_model(call: ast.Call, at: _Reading, op: RenderedOperation) -> OperationFacts:
+    return OperationFacts(tables_created=(at.table(_str(_arg(call, 0, "name"))),))
+
+
+def _rename_field(call: ast.Call, at: _Reading, op: RenderedOperation) -> OperationFacts:
+    renamed = ColumnRenamed(
+        at.table(_model_arg(call)),
+        _str(_arg(call, 1, "old_name")),
+        _str(_arg(call, 2, "new_name")),
+    )
+    return OperationFacts(column_renamed=renamed)
+
+
+def _rename_model(call: ast.Call, at: _Reading, op: RenderedOperation) -> OperationFacts:
+    old = _str(_arg(call, 0, "old_name"))
+    new = _str(_arg(call, 1, "new_name"))
+    return OperationFacts(table_renamed=(at.table(old), at.table(new)))
+
+
+def _add_field(call: ast.Call, at: _Reading, op: RenderedOperation) -> OperationFacts:
+    field_call = _arg(call, 2, "field")
+    if field_call is not None and callee_name(field_call) == "ManyToManyField":
+        return OperationFacts()
+    added = ColumnAdded(
+        table=at.table(_model_arg(call)),
+        column=_str(_arg(call, 1, "name")),
+        null=_kwarg_bool(field_call, "null") or False,
+        db_default=_has_kwarg(field_call, "db_default"),
+        default=_has_kwarg(field_call, "default"),
+        unique=_kwarg_bool(field_call, "unique") or False,
+        db_index=_kwarg_bool(field_call, "db_index") or False,
+    )
+    return OperationFacts(column_added=added)
+
+
+def _add_constraint(call: ast.Call, at: _Reading, op: RenderedOperation) -> OperationFacts:
+    if callee_name(_arg(call, 1, "constraint")) != "UniqueConstraint":
+        return OperationFacts()
+    return OperationFacts(unique_added=UniqueAdded(at.table(_model_arg(call))))
+
+
+def _add_index(call: ast.Call, at: _Reading, op: RenderedOperation) -> OperationFacts:
+    index = IndexAdded(
+        table=at.table(_model_arg(call)),
+        unique=False,
+        concurrently=op.kind == "AddIndexConcurrently",
+    )
+    return OperationFacts(index_added=index)
+
+
+def _remove_index(call: ast.Call, at: _Reading, op: RenderedOperation) -> OperationFacts:
+    dropped = IndexDropped(
+        table=at.table(_model_arg(call)),
+        name=_str(_arg(call, 1, "name")),
+        concurrently=op.kind == "RemoveIndexConcurrently",
+    )
+    return OperationFacts(index_dropped=dropped)
+
+
+READERS: dict[str, Callable[[ast.Call, _Reading, RenderedOperation], OperationFacts]] = {
+    "RunPython": _run_python,
+    "RunSQL": _run_sql,
+    "RemoveField": _remove_field,
+    "DeleteModel": _delete_model,
+    "RenameField": _rename_field,
+    "RenameModel": _rename_model,
+    "AddField": _add_field,
+    "CreateModel": _create_model,
+    "AddConstraint": _add_constraint,
+    "AddIndex": _add_index,
+    "AddIndexConcurrently": _add_index,
+    "RemoveIndex": _remove_index,
+    "RemoveIndexConcurrently": _remove_index,
+}
+"""Operation name -> what its call plainly does (may set the operation's SQL and origin)."""
+
+
+def _operation(
+    span: OperationSpan, at: _Reading, index: int, sub_index: int | None = None
 ) -> RenderedOperation:
     """What an operation call plainly does, without Django."""
-    kind = callee_name(call) or "Operation"
+    kind = span.name or "Operation"
     op = RenderedOperation(
-        index=index, kind=kind, description=kind, sub_index=sub_index, sql_origin="static"
+        index=index,
+        kind=kind,
+        description=kind,
+        sub_index=sub_index,
+        sql_origin="static",
     )
+    call = span.node
     if not isinstance(call, ast.Call):
         return op
-    facts: dict[str, Any] = {}
-    model = _str(_arg(call, 0, "model_name")) or _str(_arg(call, 0, "name"))
-    if kind == "RunPython":
-        code = _arg(call, 0, "code")
-        reverse = _arg(call, 1, "reverse_code")
-        if isinstance(reverse, ast.Constant) and reverse.value is None:
-            reverse = None
-        facts["runpython"] = {
-            "reversible": reverse is not None,
-            "code": _function_info(code, tree, text, path),
-            "reverse_code": _function_info(reverse, tree, text, path),
-        }
-        op.sql_origin = "python"
-    elif kind == "RunSQL":
-        forward = _strings(_arg(call, 0, "sql")) or []
-        reverse_node = _arg(call, 1, "reverse_sql")
-        reverse = _strings(reverse_node)
-        op.sql_origin = "runsql"
-        op.statements = [s for text_ in forward for s in split_sql(text_)]
-        facts["runsql"] = {
-            "reversible": reverse_node is not None
-            and not (isinstance(reverse_node, ast.Constant) and reverse_node.value is None),
-            "reverse_statements": [s for text_ in (reverse or []) for s in split_sql(text_)],
-        }
-    elif kind == "RemoveField":
-        facts["column_dropped"] = {
-            "table": _table(app, model),
-            "column": _str(_arg(call, 1, "name")),
-        }
-    elif kind == "DeleteModel":
-        facts["tables_dropped"] = [_table(app, _str(_arg(call, 0, "name")))]
-    elif kind == "RenameField":
-        facts["column_renamed"] = {
-            "table": _table(app, model),
-            "old": _str(_arg(call, 1, "old_name")),
-            "new": _str(_arg(call, 2, "new_name")),
-        }
-    elif kind == "RenameModel":
-        old = _str(_arg(call, 0, "old_name"))
-        new = _str(_arg(call, 1, "new_name"))
-        facts["table_renamed"] = [_table(app, old), _table(app, new)]
-    elif kind == "AddField":
-        field_call = _arg(call, 2, "field")
-        field_kind = callee_name(field_call) if field_call is not None else None
-        if field_kind != "ManyToManyField":
-            null = _kwarg_bool(field_call, "null") or False
-            facts["column_added"] = {
-                "table": _table(app, model),
-                "column": _str(_arg(call, 1, "name")),
-                "null": null,
-                "db_default": _has_kwarg(field_call, "db_default"),
-                "default": _has_kwarg(field_call, "default"),
-                "unique": _kwarg_bool(field_call, "unique") or False,
-                "db_index": _kwarg_bool(field_call, "db_index") or False,
-            }
-    elif kind == "CreateModel":
-        facts["tables_created"] = [_table(app, _str(_arg(call, 0, "name")))]
-    elif kind == "AddConstraint":
-        constraint = _arg(call, 1, "constraint")
-        if callee_name(constraint) == "UniqueConstraint":
-            facts["unique_added"] = {"table": _table(app, model), "columns": [], "name": None}
-    elif kind in ("AddIndex", "AddIndexConcurrently"):
-        facts["index_added"] = {
-            "table": _table(app, model),
-            "columns": [],
-            "name": None,
-            "unique": False,
-            "concurrently": kind == "AddIndexConcurrently",
-        }
-    elif kind in ("RemoveIndex", "RemoveIndexConcurrently"):
-        facts["index_dropped"] = {
-            "table": _table(app, model),
-            "name": _str(_arg(call, 1, "name")),
-            "concurrently": kind == "RemoveIndexConcurrently",
-        }
-    elif kind == "SeparateDatabaseAndState":
-        db_ops = _arg(call, 0, "database_operations")
-        if isinstance(db_ops, (ast.List, ast.Tuple)):
-            op.sub_operations = [
-                operation_from_call(e, index, tree, text, path, app, sub)
-                for sub, e in enumerate(db_ops.elts)
-            ]
-    op.facts = facts
+    reader = READERS.get(kind)
+    if reader is not None:
+        op.facts = reader(call, at, op).to_dict()
     return op
 
 
 def static_operations(source: MigrationSource, app: str | None = None) -> list[RenderedOperation]:
-    """The operations of a migration file as far as its source tells (empty on syntax error)."""
-    if source.syntax_error is not None:
-        return []
-    try:
-        tree = ast.parse(source.text)
-    except SyntaxError:
+    """The operations of a migration file as far as its source map tells (empty on syntax error)."""
+    if source.syntax_error is not None or source.tree is None:
         return []
     if app is None and source.path:
         parts = source.path.replace("\\", "/").split("/")
         if "migrations" in parts:
             i = len(parts) - 1 - parts[::-1].index("migrations")
             app = parts[i - 1] if i >= 1 else None
-    elements = _operation_elements(tree)
-    return [
-        operation_from_call(node, index, tree, source.text, source.path, app)
-        for index, node in enumerate(elements)
-    ]
-
-
-def _operation_elements(tree: ast.Module) -> list[ast.AST]:
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef) and node.name == "Migration":
-            for stmt in node.body:
-                target = None
-                value = None
-                if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-                    target, value = stmt.targets[0], stmt.value
-                elif isinstance(stmt, ast.AnnAssign):
-                    target, value = stmt.target, stmt.value
-                if (
-                    isinstance(target, ast.Name)
-                    and target.id == "operations"
-                    and isinstance(value, (ast.List, ast.Tuple))
-                ):
-                    return list(value.elts)
-    return []
+    at = _Reading(source.tree, source.text, source.path, app, _module_globals(source.tree))
+    result = []
+    for span in source.operations or []:
+        op = _operation(span, at, span.index)
+        if op.kind == "SeparateDatabaseAndState":
+            op.sub_operations = [
+                _operation(sub, at, span.index, sub.index) for sub in span.sub_operations
+            ]
+        result.append(op)
+    return result

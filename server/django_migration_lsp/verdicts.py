@@ -6,9 +6,12 @@ Shared by the engine (operations rendered by Django) and by the language server'
 
 from __future__ import annotations
 
+import sys
+
 from .config import LintOptions
 from .findings import Finding, MigrationResult, RenderedOperation, status_for
 from .rules.catalogue import RULES
+from .rules.locks import default_postgres_version
 from .rules.run import RuleHit, lint_operations, message_for
 from .source import MigrationSource
 from .static import static_operations
@@ -23,7 +26,7 @@ def finding_from_hit(
 ) -> Finding:
     """A user-facing finding for a rule hit: severity, message and span."""
     rule = RULES[hit.code]
-    severity = rule.severity
+    severity = hit.severity or rule.severity
     if severity == "warning" and (all_warnings_errors or hit.code in made_errors):
         severity = "error"
     span = source.span_for(hit.operation_index, hit.sub_index) if source else None
@@ -35,7 +38,16 @@ def finding_from_hit(
         sub_index=hit.sub_index,
         sql=list(hit.statements),
         span=span,
+        lock=hit.lock.to_json() if hit.lock is not None else None,
     )
+
+
+def postgres_version(options: LintOptions) -> int:
+    """``postgres_version`` from the options, else the oldest the loaded Django supports."""
+    if options.postgres_version:
+        return options.postgres_version
+    django = sys.modules.get("django")  # loaded where Django runs; never imported here
+    return default_postgres_version(getattr(django, "VERSION", None))
 
 
 def verdict(
@@ -49,12 +61,23 @@ def verdict(
     atomic: bool,
     options: LintOptions,
     error: str | None = None,
+    lock_timeout: bool = False,
 ) -> MigrationResult:
-    """Rules + suppression for one migration's rendered operations (pure)."""
+    """Rules + suppression for one migration's rendered operations (pure).
+
+    ``lock_timeout``: the connection sets one for every session (its ``OPTIONS``).
+    """
     excluded = {c.upper() for c in options.exclude_migration_tests}
     all_errors, made_errors = options.warnings_as_errors_codes()
     findings: list[Finding] = []
-    for hit in lint_operations(operations, vendor, atomic=atomic):
+    hits = lint_operations(
+        operations,
+        vendor,
+        atomic=atomic,
+        postgres_version=postgres_version(options),
+        lock_timeout=lock_timeout,
+    )
+    for hit in hits:
         if hit.code in excluded:
             continue
         if source is not None and source.is_ignored(hit.operation_index, hit.sub_index, hit.code):

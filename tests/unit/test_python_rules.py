@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django_migration_lsp.facts_schema import OperationFacts
 from django_migration_lsp.rules.python_code import runpython_hits
 
 
@@ -17,7 +18,8 @@ def info(source: str, globals_=None, name="forwards", args=("apps", "schema_edit
 
 def codes(code, reverse=None, reversible=True):
     facts = {"reversible": reversible, "code": code, "reverse_code": reverse}
-    return sorted(c for c, _ in runpython_hits(facts))
+    typed = OperationFacts.from_dict({"runpython": facts}).runpython
+    return sorted(c for c, _ in runpython_hits(typed))
 
 
 def test_get_model_is_fine():

@@ -1,20 +1,38 @@
 """What an operation does to the schema, read from the operation and the states around it.
 
-The SQL says how; these facts say what (a column added NOT NULL, a table rebuilt, …) in a
-vendor-neutral dict (schema in docs/internals.md). Rules use them where SQL is missing or
-ambiguous (vendors we cannot render for, SQLite table rebuilds).
+The SQL says how; these facts say what (a column added NOT NULL, a table rebuilt, …) as
+``facts_schema.OperationFacts``, one small producer per operation kind (``PRODUCERS``). Rules use
+them where SQL is missing or ambiguous (vendors we cannot render for, SQLite table rebuilds).
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
+import re
 import sys
 import types
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, router
 from django.db.migrations import operations as ops
+
+from ..facts_schema import (
+    ColumnAdded,
+    ColumnAltered,
+    ColumnDropped,
+    ColumnRenamed,
+    FunctionInfo,
+    IndexAdded,
+    IndexDropped,
+    OperationFacts,
+    RunPythonFacts,
+    RunSQLFacts,
+    UniqueAdded,
+)
+from ..rules.sql import drop_target
 
 NOT_PROVIDED = models.NOT_PROVIDED
 
@@ -78,142 +96,232 @@ def _has_db_default(field: Any) -> bool:
     return getattr(field, "db_default", NOT_PROVIDED) is not NOT_PROVIDED
 
 
-def field_facts(field: Any) -> dict[str, Any]:
+def field_facts(field: Any) -> ColumnAdded:
     """Column properties of a rendered field."""
-    return {
-        "table": field.model._meta.db_table,
-        "column": field.column,
-        "null": bool(field.null),
-        "db_default": _has_db_default(field),
-        "default": field.has_default(),
-        "unique": bool(field.unique),
-        "db_index": bool(field.db_index),
-    }
+    return ColumnAdded(
+        table=field.model._meta.db_table,
+        column=field.column,
+        null=bool(field.null),
+        db_default=_has_db_default(field),
+        default=field.has_default(),
+        unique=bool(field.unique),
+        db_index=bool(field.db_index),
+    )
+
+
+@dataclass(frozen=True)
+class _Around:
+    """One operation's context: the states before and after it, where it runs."""
+
+    app_label: str
+    from_state: Any
+    to_state: Any
+    connection: Any
+    alias: str
+
+    def before(self, name: str) -> Any:
+        return _model(self.from_state, self.app_label, name)
+
+    def after(self, name: str) -> Any:
+        """The model after the operation, or None when it is not migrated on this alias."""
+        model = _model(self.to_state, self.app_label, name)
+        return model if _migrates(model, self.alias) else None
+
+
+NOTHING = OperationFacts()
+
+
+def _create_model(op: Any, at: _Around) -> OperationFacts:
+    model = at.after(op.name)
+    if model is None:
+        return NOTHING
+    return OperationFacts(tables_created=(model._meta.db_table, *_m2m_tables(model)))
+
+
+def _delete_model(op: Any, at: _Around) -> OperationFacts:
+    model = at.before(op.name)
+    if not _migrates(model, at.alias):
+        return NOTHING
+    return OperationFacts(tables_dropped=(model._meta.db_table, *_m2m_tables(model)))
+
+
+def _rename_table(op: Any, at: _Around) -> OperationFacts:
+    renames_model = isinstance(op, ops.RenameModel)
+    old = at.before(op.old_name if renames_model else op.name)
+    new = at.after(op.new_name if renames_model else op.name)
+    if new is None or old is None or old._meta.db_table == new._meta.db_table:
+        return NOTHING
+    return OperationFacts(table_renamed=(old._meta.db_table, new._meta.db_table))
+
+
+def _auto_through(field: Any) -> str | None:
+    through = field.remote_field.through
+    return through._meta.db_table if through._meta.auto_created else None
+
+
+def _add_field(op: Any, at: _Around) -> OperationFacts:
+    model = at.after(op.model_name)
+    if model is None:
+        return NOTHING
+    field = model._meta.get_field(op.name)
+    if field.many_to_many:
+        through = _auto_through(field)
+        return OperationFacts(tables_created=(through,)) if through else NOTHING
+    return OperationFacts(column_added=field_facts(field))
+
+
+def _remove_field(op: Any, at: _Around) -> OperationFacts:
+    model = at.before(op.model_name)
+    if not _migrates(model, at.alias):
+        return NOTHING
+    field = model._meta.get_field(op.name)
+    if field.many_to_many:
+        through = _auto_through(field)
+        return OperationFacts(tables_dropped=(through,)) if through else NOTHING
+    if not field.column:
+        return NOTHING
+    return OperationFacts(column_dropped=ColumnDropped(model._meta.db_table, field.column))
+
+
+def _rename_field(op: Any, at: _Around) -> OperationFacts:
+    old_model, new_model = at.before(op.model_name), at.after(op.model_name)
+    if new_model is None or old_model is None:
+        return NOTHING
+    old = old_model._meta.get_field(op.old_name)
+    new = new_model._meta.get_field(op.new_name)
+    if not (old.column and new.column and old.column != new.column):
+        return NOTHING
+    return OperationFacts(
+        column_renamed=ColumnRenamed(new_model._meta.db_table, old.column, new.column)
+    )
+
+
+def _alter_field(op: Any, at: _Around) -> OperationFacts:
+    old_model, new_model = at.before(op.model_name), at.after(op.model_name)
+    if new_model is None or old_model is None:
+        return NOTHING
+    old = old_model._meta.get_field(op.name)
+    new = new_model._meta.get_field(op.name)
+    if old.many_to_many or new.many_to_many:
+        return NOTHING
+    return OperationFacts(
+        column_altered=ColumnAltered(
+            table=new_model._meta.db_table,
+            column=new.column,
+            old_column=old.column,
+            old_type=_column_type(old, at.connection),
+            new_type=_column_type(new, at.connection),
+            old_null=bool(old.null),
+            new_null=bool(new.null),
+            old_unique=bool(old.unique),
+            new_unique=bool(new.unique),
+            db_default=_has_db_default(new),
+            not_null_checked=_has_not_null_check(old_model, old.name),
+        )
+    )
+
+
+def _has_not_null_check(model: Any, field_name: str) -> bool:
+    """A CheckConstraint ``Q(field__isnull=False)`` on the model (Django 4.2 ``check``, 5.1+
+    ``condition``)."""
+    wanted = {(f"{field_name}__isnull", False)}
+    for constraint in model._meta.constraints:
+        if not isinstance(constraint, models.CheckConstraint):
+            continue
+        condition = getattr(constraint, "condition", None) or getattr(constraint, "check", None)
+        plain = isinstance(condition, models.Q) and not condition.negated
+        if plain and set(map(tuple, condition.children)) == wanted:
+            return True
+    return False
+
+
+def _alter_unique_together(op: Any, at: _Around) -> OperationFacts:
+    old_model, new_model = at.before(op.name), at.after(op.name)
+    if new_model is None:
+        return NOTHING
+    olds = {tuple(f) for f in (old_model._meta.unique_together if old_model else ())}
+    added = [f for f in new_model._meta.unique_together if tuple(f) not in olds]
+    if not added:
+        return NOTHING
+    columns = tuple(new_model._meta.get_field(f).column for f in added[0])
+    return OperationFacts(unique_added=UniqueAdded(new_model._meta.db_table, columns, None))
+
+
+def _add_constraint(op: Any, at: _Around) -> OperationFacts:
+    model = at.after(op.model_name)
+    constraint = op.constraint
+    if model is None or not isinstance(constraint, models.UniqueConstraint):
+        return NOTHING
+    columns = tuple(model._meta.get_field(f).column for f in constraint.fields)
+    return OperationFacts(unique_added=UniqueAdded(model._meta.db_table, columns, constraint.name))
+
+
+def _add_index(op: Any, at: _Around) -> OperationFacts:
+    model = at.after(op.model_name)
+    if model is None:
+        return NOTHING
+    index = op.index
+    columns = tuple(model._meta.get_field(f.lstrip("-")).column for f in (index.fields or ()))
+    return OperationFacts(
+        index_added=IndexAdded(
+            table=model._meta.db_table,
+            columns=columns,
+            name=index.name,
+            unique=False,
+            concurrently=type(op).__name__ == "AddIndexConcurrently",
+        )
+    )
+
+
+def _remove_index(op: Any, at: _Around) -> OperationFacts:
+    model = at.before(op.model_name)
+    if not _migrates(model, at.alias):
+        return NOTHING
+    return OperationFacts(
+        index_dropped=IndexDropped(
+            table=model._meta.db_table,
+            name=op.name,
+            concurrently=type(op).__name__ == "RemoveIndexConcurrently",
+        )
+    )
+
+
+PRODUCERS: dict[type, Callable[[Any, _Around], OperationFacts]] = {
+    ops.CreateModel: _create_model,
+    ops.DeleteModel: _delete_model,
+    ops.RenameModel: _rename_table,
+    ops.AlterModelTable: _rename_table,
+    ops.AddField: _add_field,
+    ops.RemoveField: _remove_field,
+    ops.RenameField: _rename_field,
+    ops.AlterField: _alter_field,
+    ops.AlterUniqueTogether: _alter_unique_together,
+    ops.AddConstraint: _add_constraint,
+    ops.AddIndex: _add_index,
+    ops.RemoveIndex: _remove_index,
+}
+"""Operation class -> its facts producer; subclasses (AddIndexConcurrently, …) use their base's."""
+
+
+def schema_facts(
+    op: Any, app_label: str, from_state: Any, to_state: Any, connection: Any, alias: str
+) -> OperationFacts:
+    """Typed facts for one schema operation (``NOTHING`` when nothing applies)."""
+    for cls in type(op).__mro__:
+        producer = PRODUCERS.get(cls)
+        if producer is not None:
+            return producer(op, _Around(app_label, from_state, to_state, connection, alias))
+    return NOTHING
 
 
 def operation_facts(
-    op: Any,
-    app_label: str,
-    from_state: Any,
-    to_state: Any,
-    connection: Any,
-    alias: str,
+    op: Any, app_label: str, from_state: Any, to_state: Any, connection: Any, alias: str
 ) -> dict[str, Any]:
-    """Facts for one schema operation (see docs/internals.md); {} when nothing applies."""
-    facts: dict[str, Any] = {}
-    if isinstance(op, ops.CreateModel):
-        model = _model(to_state, app_label, op.name)
-        if _migrates(model, alias):
-            facts["tables_created"] = [model._meta.db_table, *_m2m_tables(model)]
-    elif isinstance(op, ops.DeleteModel):
-        model = _model(from_state, app_label, op.name)
-        if _migrates(model, alias):
-            facts["tables_dropped"] = [model._meta.db_table, *_m2m_tables(model)]
-    elif isinstance(op, (ops.RenameModel, ops.AlterModelTable)):
-        old_name = op.old_name if isinstance(op, ops.RenameModel) else op.name
-        new_name = op.new_name if isinstance(op, ops.RenameModel) else op.name
-        old = _model(from_state, app_label, old_name)
-        new = _model(to_state, app_label, new_name)
-        if _migrates(new, alias) and old is not None and old._meta.db_table != new._meta.db_table:
-            facts["table_renamed"] = [old._meta.db_table, new._meta.db_table]
-    elif isinstance(op, ops.AddField):
-        model = _model(to_state, app_label, op.model_name)
-        if _migrates(model, alias):
-            field = model._meta.get_field(op.name)
-            if field.many_to_many:
-                through = field.remote_field.through
-                if through._meta.auto_created:
-                    facts["tables_created"] = [through._meta.db_table]
-            else:
-                facts["column_added"] = field_facts(field)
-    elif isinstance(op, ops.RemoveField):
-        model = _model(from_state, app_label, op.model_name)
-        if _migrates(model, alias):
-            field = model._meta.get_field(op.name)
-            if field.many_to_many:
-                through = field.remote_field.through
-                if through._meta.auto_created:
-                    facts["tables_dropped"] = [through._meta.db_table]
-            elif field.column:
-                facts["column_dropped"] = {"table": model._meta.db_table, "column": field.column}
-    elif isinstance(op, ops.RenameField):
-        old_model = _model(from_state, app_label, op.model_name)
-        new_model = _model(to_state, app_label, op.model_name)
-        if _migrates(new_model, alias) and old_model is not None:
-            old = old_model._meta.get_field(op.old_name)
-            new = new_model._meta.get_field(op.new_name)
-            if old.column and new.column and old.column != new.column:
-                facts["column_renamed"] = {
-                    "table": new_model._meta.db_table,
-                    "old": old.column,
-                    "new": new.column,
-                }
-    elif isinstance(op, ops.AlterField):
-        old_model = _model(from_state, app_label, op.model_name)
-        new_model = _model(to_state, app_label, op.model_name)
-        if _migrates(new_model, alias) and old_model is not None:
-            old = old_model._meta.get_field(op.name)
-            new = new_model._meta.get_field(op.name)
-            if not old.many_to_many and not new.many_to_many:
-                facts["column_altered"] = {
-                    "table": new_model._meta.db_table,
-                    "column": new.column,
-                    "old_column": old.column,
-                    "old_type": _column_type(old, connection),
-                    "new_type": _column_type(new, connection),
-                    "old_null": bool(old.null),
-                    "new_null": bool(new.null),
-                    "old_unique": bool(old.unique),
-                    "new_unique": bool(new.unique),
-                    "db_default": _has_db_default(new),
-                }
-    elif isinstance(op, ops.AlterUniqueTogether):
-        old_model = _model(from_state, app_label, op.name)
-        new_model = _model(to_state, app_label, op.name)
-        if _migrates(new_model, alias):
-            olds = {tuple(f) for f in (old_model._meta.unique_together if old_model else ())}
-            added = [f for f in new_model._meta.unique_together if tuple(f) not in olds]
-            if added:
-                columns = [new_model._meta.get_field(f).column for f in added[0]]
-                facts["unique_added"] = {
-                    "table": new_model._meta.db_table,
-                    "columns": columns,
-                    "name": None,
-                }
-    elif isinstance(op, ops.AddConstraint):
-        model = _model(to_state, app_label, op.model_name)
-        constraint = op.constraint
-        if _migrates(model, alias) and isinstance(constraint, models.UniqueConstraint):
-            facts["unique_added"] = {
-                "table": model._meta.db_table,
-                "columns": [model._meta.get_field(f).column for f in constraint.fields],
-                "name": constraint.name,
-            }
-    elif isinstance(op, ops.AddIndex):
-        model = _model(to_state, app_label, op.model_name)
-        if _migrates(model, alias):
-            index = op.index
-            facts["index_added"] = {
-                "table": model._meta.db_table,
-                "columns": [
-                    model._meta.get_field(f.lstrip("-")).column for f in (index.fields or ())
-                ],
-                "name": index.name,
-                "unique": False,
-                "concurrently": type(op).__name__ == "AddIndexConcurrently",
-            }
-    elif isinstance(op, ops.RemoveIndex):
-        model = _model(from_state, app_label, op.model_name)
-        if _migrates(model, alias):
-            facts["index_dropped"] = {
-                "table": model._meta.db_table,
-                "name": op.name,
-                "concurrently": type(op).__name__ == "RemoveIndexConcurrently",
-            }
-    return facts
+    """The wire form of ``schema_facts`` (see docs/internals.md); {} when nothing applies."""
+    return schema_facts(op, app_label, from_state, to_state, connection, alias).to_dict()
 
 
-def function_info(code: Any) -> dict[str, Any] | None:
+def function_info(code: Any) -> FunctionInfo | None:
     """Describe a RunPython callable for the rules: name, source, args, module globals."""
     if code is None:
         return None
@@ -221,7 +329,7 @@ def function_info(code: Any) -> dict[str, Any] | None:
     while isinstance(func, functools.partial):
         func = func.func
     try:
-        args = list(inspect.getfullargspec(code).args)
+        args: tuple[str, ...] | None = tuple(inspect.getfullargspec(code).args)
     except TypeError:
         args = None
     try:
@@ -234,16 +342,16 @@ def function_info(code: Any) -> dict[str, Any] | None:
         path = None
     code_obj = getattr(func, "__code__", None)
     module = sys.modules.get(getattr(func, "__module__", "") or "")
-    return {
-        "name": getattr(func, "__name__", repr(func)),
-        "qualname": getattr(func, "__qualname__", getattr(func, "__name__", repr(func))),
-        "source": source,
-        "args": args,
-        "path": path,
-        "line": code_obj.co_firstlineno if code_obj else None,
-        "module_globals": module_globals(module) if module else {},
-        "is_noop": func is ops.RunPython.noop,
-    }
+    return FunctionInfo(
+        name=getattr(func, "__name__", repr(func)),
+        qualname=getattr(func, "__qualname__", getattr(func, "__name__", repr(func))),
+        source=source,
+        args=args,
+        path=path,
+        line=code_obj.co_firstlineno if code_obj else None,
+        module_globals=module_globals(module) if module else {},
+        is_noop=func is ops.RunPython.noop,
+    )
 
 
 def module_globals(module: types.ModuleType) -> dict[str, str]:
@@ -265,11 +373,67 @@ def module_globals(module: types.ModuleType) -> dict[str, str]:
 
 
 def runpython_facts(op: Any) -> dict[str, Any]:
-    """Facts for the RunPython rules (the code is never executed)."""
-    return {
-        "runpython": {
-            "reversible": op.reverse_code is not None,
-            "code": function_info(op.code),
-            "reverse_code": function_info(op.reverse_code),
-        }
-    }
+    """Facts for the RunPython rules, wire form (the code is never executed)."""
+    facts = RunPythonFacts(
+        reversible=op.reverse_code is not None,
+        code=function_info(op.code),
+        reverse_code=function_info(op.reverse_code),
+    )
+    return OperationFacts(runpython=facts).to_dict()
+
+
+def _state_columns(state: Any) -> dict[str, set[str]]:
+    """db_table -> columns of every model in a ProjectState (from the model states: no render)."""
+    tables: dict[str, set[str]] = {}
+    for (app_label, name), model_state in state.models.items():
+        table = model_state.options.get("db_table") or f"{app_label}_{name}"
+        columns = tables.setdefault(table, set())
+        for field_name, field in model_state.fields.items():
+            if getattr(field, "many_to_many", False):
+                continue
+            relation = getattr(field, "many_to_one", False) or getattr(field, "one_to_one", False)
+            columns.add(field.db_column or (f"{field_name}_id" if relation else field_name))
+    return tables
+
+
+def outside_state(statements: list[str], state: Any) -> tuple[str, ...]:
+    """What the statements drop that the state no longer has (``table`` / ``table.column``)."""
+    found: list[str] = []
+    tables: dict[str, set[str]] | None = None
+    for statement in statements:
+        target = drop_target(statement)
+        if target is None:
+            continue
+        tables = _state_columns(state) if tables is None else tables
+        table, column = target
+        if column is None and table not in tables:
+            found.append(table)
+        elif column is not None and table in tables and column not in tables[table]:
+            found.append(f"{table}.{column}")
+    return tuple(found)
+
+
+def runsql_facts(
+    op: Any, state: Any, statements: list[str], reverse_statements: list[str]
+) -> dict[str, Any]:
+    """Facts for the RunSQL rules, wire form: reversibility and drops outside the state."""
+    facts = RunSQLFacts(
+        reversible=op.reversible,
+        reverse_statements=tuple(reverse_statements),
+        outside_state=outside_state(statements, state),
+    )
+    return OperationFacts(runsql=facts).to_dict()
+
+
+LOCK_TIMEOUT_OPTION = re.compile(r"lock_timeout\s*=\s*'?(?P<value>[^\s']+)")
+
+
+def connection_sets_lock_timeout(alias: str) -> bool:
+    """True when the alias's ``OPTIONS`` (libpq ``options``, e.g. ``-c lock_timeout=5s``) set a
+    non-zero ``lock_timeout`` for every session, so migrations run with one."""
+    from django.conf import settings
+
+    database = settings.DATABASES.get(alias) or {}
+    options = database.get("OPTIONS") or {}
+    match = LOCK_TIMEOUT_OPTION.search(str(options.get("options") or ""))
+    return bool(match) and match["value"] not in ("0", "0ms", "0s")

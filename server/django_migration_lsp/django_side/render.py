@@ -217,14 +217,8 @@ class Renderer:
                     s if s.rstrip().endswith(";") else s + ";"
                     for s in runsql_statements(op.sql, quote)
                 ]
-            rendered.facts = {
-                "runsql": {
-                    "reversible": op.reversible,
-                    "reverse_statements": runsql_statements(op.reverse_sql, quote)
-                    if op.reversible
-                    else [],
-                }
-            }
+            reverse = runsql_statements(op.reverse_sql, quote) if op.reversible else []
+            rendered.facts = facts_mod.runsql_facts(op, state, rendered.statements, reverse)
             self._state_forwards(op, app_label, state, rendered)
             return rendered
         if isinstance(op, ops.SeparateDatabaseAndState):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from ..facts_schema import OperationFacts
 from ..findings import MigrationResult, RenderedOperation
+from ..rules.locks import statement_locks
 from ..source import parse_migration_source
 
 VENDORS = {"postgresql": "PostgreSQL", "sqlite": "SQLite", "mysql": "MySQL", "oracle": "Oracle"}
@@ -30,6 +32,8 @@ def operation_markdown(op: RenderedOperation, vendor: str | None) -> str:
     elif statements:
         parts.append(f"SQL on {name}:")
         parts.append("```sql\n" + "\n".join(statements) + "\n```")
+        if vendor == "postgresql":
+            parts.extend(lock_lines(op))
     elif op.error:
         parts.append(f"The SQL could not be rendered: {op.error}")
     else:
@@ -37,6 +41,21 @@ def operation_markdown(op: RenderedOperation, vendor: str | None) -> str:
     for note in op.notes:
         parts.append(f"> {note}")
     return "\n".join(parts)
+
+
+def lock_lines(op: RenderedOperation) -> list[str]:
+    """What each statement locks, and how its time scales (PostgreSQL lock model)."""
+    altered = OperationFacts.from_dict(op.facts).column_altered
+    old_type = altered.old_type if altered is not None else None
+    lines = []
+    for statement in op.statements:
+        locks = statement_locks(statement, old_type=old_type)
+        if locks is None or not locks.locks:
+            continue
+        held = ", ".join(f"{mode} on `{relation}`" for relation, mode in locks.locks)
+        where = "" if locks.transactional else "; cannot run inside a transaction"
+        lines.append(f"- {locks.what}: {held}; {locks.cost()}{where}")
+    return ["", "Locks (PostgreSQL):", *lines] if lines else []
 
 
 def migration_sql(result: MigrationResult) -> str:

@@ -1,7 +1,8 @@
 """Every rule code: default severity, why it breaks a rolling deploy, and the safe alternative.
 
-Codes, meanings and default severities are django-migration-linter 6.x's (DESIGN §3), so
-existing ``exclude_migration_tests`` lists keep working.
+The first 16 codes, their meanings and default severities are django-migration-linter 6.x's, so
+existing ``exclude_migration_tests`` lists keep working; the lock codes after them (PostgreSQL)
+come from the lock model (``rules.locks``).
 """
 
 from __future__ import annotations
@@ -161,6 +162,89 @@ _RULES = [
         "REINDEX",
         "REINDEX locks out writes (and reads using the index) while it rebuilds.",
         "Use REINDEX … CONCURRENTLY (PostgreSQL 12+) outside a transaction (atomic = False).",
+    ),
+    Rule(
+        "ADD_FOREIGN_KEY",
+        "warning",
+        "Foreign key added without NOT VALID",
+        "PostgreSQL takes SHARE ROW EXCLUSIVE on both tables (writes to either wait) and checks "
+        "every existing row before it lets go; the time grows with the table's size.",
+        "Add the constraint NOT VALID (RunSQL 'ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY … NOT "
+        "VALID' in SeparateDatabaseAndState with the field in state_operations), then VALIDATE "
+        "CONSTRAINT in a later migration (it takes SHARE UPDATE EXCLUSIVE: writes go on).",
+    ),
+    Rule(
+        "ADD_CHECK",
+        "warning",
+        "CHECK constraint added without NOT VALID",
+        "PostgreSQL takes ACCESS EXCLUSIVE (reads and writes wait) and checks every existing row "
+        "while it holds it; the time grows with the table's size.",
+        "Add it NOT VALID (RunSQL in SeparateDatabaseAndState, AddConstraint in "
+        "state_operations), then VALIDATE CONSTRAINT in a later migration.",
+    ),
+    Rule(
+        "ADD_EXCLUSION",
+        "warning",
+        "Exclusion constraint added to an existing table",
+        "PostgreSQL takes ACCESS EXCLUSIVE and builds the constraint's index over every row "
+        "while it holds it; exclusion constraints cannot be added NOT VALID.",
+        "Add it while the table is small or in a maintenance window; otherwise enforce the rule "
+        "in code first and add the constraint when a lock of that length is acceptable.",
+    ),
+    Rule(
+        "VALIDATE_IN_TRANSACTION",
+        "warning",
+        "VALIDATE CONSTRAINT in the same transaction as its NOT VALID add",
+        "The ADD CONSTRAINT's lock is held until the migration commits, so validating now scans "
+        "the table under that lock: NOT VALID gains nothing.",
+        "Move the VALIDATE CONSTRAINT to a later migration (or make this one atomic = False).",
+    ),
+    Rule(
+        "NOT_NULL_SCAN",
+        "warning",
+        "SET NOT NULL scans the table under ACCESS EXCLUSIVE",
+        "PostgreSQL reads every row to prove there is no NULL while reads and writes wait; the "
+        "time grows with the table's size.",
+        "On PostgreSQL 12+: add CheckConstraint(condition=Q(field__isnull=False)) NOT VALID, "
+        "VALIDATE it in a later migration, then AlterField(null=False) (no scan) and remove the "
+        "check.",
+    ),
+    Rule(
+        "TABLE_REWRITE",
+        "warning",
+        "Statement rewrites the whole table",
+        "PostgreSQL copies every row into a new file under ACCESS EXCLUSIVE (reads and writes "
+        "wait); the time grows with the table's size.",
+        "Add a new column (nullable, or with a constant default), backfill it in batches, switch "
+        "the code over, and drop the old column in a later release; avoid volatile defaults "
+        "and stored generated columns on large tables.",
+    ),
+    Rule(
+        "CONCURRENTLY_IN_TRANSACTION",
+        "error",
+        "CONCURRENTLY in a migration that runs in a transaction",
+        "PostgreSQL refuses CREATE/DROP INDEX CONCURRENTLY and REINDEX CONCURRENTLY inside a "
+        "transaction block: the migration fails at migrate time.",
+        "Set atomic = False on the migration (and keep the concurrent operation alone in it).",
+    ),
+    Rule(
+        "LOCK_TIMEOUT",
+        "warning",
+        "ACCESS EXCLUSIVE lock taken with no lock_timeout",
+        "While the statement waits behind a long query for its lock, every later query on the "
+        "table queues behind it: the application stalls even for a metadata-only change.",
+        "Run RunSQL(\"SET LOCAL lock_timeout = '5s'\", migrations.RunSQL.noop) first in "
+        "this migration (or set lock_timeout in the connection's OPTIONS for migrations) and "
+        "retry the migration when it times out.",
+    ),
+    Rule(
+        "DATA_MIGRATION_HOLDS_LOCKS",
+        "warning",
+        "Data step runs while an exclusive lock is held",
+        "This atomic migration already took ACCESS EXCLUSIVE on a table; the lock is held until "
+        "commit, so the table is unavailable for the whole data step.",
+        "Move the RunPython / data RunSQL to its own migration (atomic = False for large "
+        "batches), after the schema change.",
     ),
 ]
 

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import ast
 import textwrap
-from typing import Any
+
+from ..facts_schema import FunctionInfo, RunPythonFacts
 
 EXPECTED_ARGS = ["apps", "schema_editor"]
 MANAGER_ATTRS = {"objects", "_default_manager", "_base_manager"}
 
 
-def _parse_function(info: dict[str, Any]) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-    source = info.get("source")
+def _parse_function(info: FunctionInfo) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    source = info.source
     if not source:
         return None
     try:
@@ -90,7 +91,7 @@ def _local_bindings(func: ast.AST) -> tuple[set[str], dict[str, ast.AST]]:
     return names, values
 
 
-def model_import_issues(info: dict[str, Any]) -> list[str]:
+def model_import_issues(info: FunctionInfo) -> list[str]:
     """Names used as ``Name.objects`` that do not come from ``apps.get_model``."""
     func = _parse_function(info)
     if func is None:
@@ -102,7 +103,7 @@ def model_import_issues(info: dict[str, Any]) -> list[str]:
         if isinstance(node, ast.ImportFrom)
         for a in node.names
     }
-    module_globals: dict[str, str] = info.get("module_globals") or {}
+    module_globals: dict[str, str] = info.module_globals or {}
     found: list[str] = []
     for node in ast.walk(func):
         if not (isinstance(node, ast.Attribute) and node.attr in MANAGER_ATTRS):
@@ -131,7 +132,7 @@ def model_import_issues(info: dict[str, Any]) -> list[str]:
     return found
 
 
-def variable_name_issues(info: dict[str, Any]) -> list[tuple[str, str]]:
+def variable_name_issues(info: FunctionInfo) -> list[tuple[str, str]]:
     """(variable, model) for ``X = apps.get_model('app', 'Y')`` with X != Y."""
     func = _parse_function(info)
     if func is None:
@@ -146,33 +147,31 @@ def variable_name_issues(info: dict[str, Any]) -> list[tuple[str, str]]:
     return issues
 
 
-def runpython_hits(facts: dict[str, Any]) -> list[tuple[str, str]]:
+def runpython_hits(facts: RunPythonFacts) -> list[tuple[str, str]]:
     """(code, detail) pairs for a RunPython operation's facts."""
     hits: list[tuple[str, str]] = []
-    code = facts.get("code") or {}
-    reverse = facts.get("reverse_code") or {}
-    name = code.get("name") or "the function"
-    if facts.get("reversible") is False:
+    code = facts.code or FunctionInfo()
+    name = code.name or "the function"
+    if facts.reversible is False:
         hits.append(("RUNPYTHON_REVERSIBLE", f"'{name}' has no reverse_code"))
-    args = code.get("args")
-    if args is not None and not code.get("is_noop") and list(args) != EXPECTED_ARGS:
+    args = code.args
+    if args is not None and not code.is_noop and list(args) != EXPECTED_ARGS:
         hits.append(("RUNPYTHON_ARGS_NAMING_CONVENTION", f"'{name}' takes ({', '.join(args)})"))
-    for info in (code, reverse):
-        if not info or info.get("is_noop"):
+    for info in (facts.code, facts.reverse_code):
+        if info is None or info.is_noop:
             continue
         for model in model_import_issues(info):
             hits.append(
                 (
                     "RUNPYTHON_MODEL_IMPORT",
-                    f"'{info.get('name')}' uses {model}.objects without apps.get_model(…, "
-                    f"'{model}')",
+                    f"'{info.name}' uses {model}.objects without apps.get_model(…, '{model}')",
                 )
             )
         for variable, model in variable_name_issues(info):
             hits.append(
                 (
                     "RUNPYTHON_MODEL_VARIABLE_NAME",
-                    f"'{info.get('name')}' assigns model {model} to variable {variable}",
+                    f"'{info.name}' assigns model {model} to variable {variable}",
                 )
             )
     return hits

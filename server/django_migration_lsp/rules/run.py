@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..facts_schema import OperationFacts
 from ..findings import RenderedOperation
 from .catalogue import RULES, Rule, docs_url
 from .facts import facts_hits
+from .lock_rules import LockContext, lock_hits, runpython_hit
+from .locks import StatementLocks, statement_locks, type_change_rewrites
 from .python_code import runpython_hits
-from .sql import MigrationContext, analyse_operation, takes_exclusive_lock
+from .sql import MigrationContext, analyse_operation, drop_target, takes_exclusive_lock
 
 __all__ = ["RULES", "Rule", "RuleHit", "docs_url", "lint_operations", "message_for"]
 
@@ -37,6 +40,10 @@ class RuleHit:
     sub_index: int | None
     statements: tuple[str, ...]
     detail: str
+    #: what the statement locks (PostgreSQL lock rules), for the finding's ``lock`` field
+    lock: StatementLocks | None = None
+    #: overrides the rule's default severity (``info`` for a contract-step drop)
+    severity: str | None = None
 
 
 def _leaves(ops: list[RenderedOperation]) -> list[RenderedOperation]:
@@ -50,8 +57,39 @@ def _leaves(ops: list[RenderedOperation]) -> list[RenderedOperation]:
     return out
 
 
-def lint_operations(ops: list[RenderedOperation], vendor: str, *, atomic: bool) -> list[RuleHit]:
-    """Every rule hit of one migration, one per (code, operation, sub-operation)."""
+class _Hits:
+    """The hits of one migration, at most one per (code, operation, sub-operation)."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[tuple[str, int, int | None], RuleHit] = {}
+
+    def add(
+        self,
+        op: RenderedOperation,
+        code: str,
+        statements: tuple[str, ...],
+        detail: str,
+        lock: StatementLocks | None = None,
+        severity: str | None = None,
+    ) -> None:
+        key = (code, op.index, op.sub_index)
+        if key not in self.by_key:
+            hit = RuleHit(code, op.index, op.sub_index, statements, detail, lock, severity)
+            self.by_key[key] = hit
+
+
+def lint_operations(
+    ops: list[RenderedOperation],
+    vendor: str,
+    *,
+    atomic: bool,
+    postgres_version: int = 12,
+    lock_timeout: bool = False,
+) -> list[RuleHit]:
+    """Every rule hit of one migration, one per (code, operation, sub-operation).
+
+    ``lock_timeout``: the connection already sets one (then LOCK_TIMEOUT never fires).
+    """
     vendor = (vendor or "").lower()
     leaves = _leaves(ops)
     ctx = MigrationContext(vendor=vendor, atomic=atomic)
@@ -60,42 +98,122 @@ def lint_operations(ops: list[RenderedOperation], vendor: str, *, atomic: bool) 
         and vendor == "postgresql"
         and takes_exclusive_lock([s for op in leaves for s in op.statements])
     )
-    hits: dict[tuple[str, int, int | None], RuleHit] = {}
-
-    def add(op: RenderedOperation, code: str, statements: tuple[str, ...], detail: str) -> None:
-        key = (code, op.index, op.sub_index)
-        if key not in hits:
-            hits[key] = RuleHit(code, op.index, op.sub_index, statements, detail)
-
+    hits = _Hits()
+    locks = LockContext(atomic=atomic, version=postgres_version, lock_timeout=lock_timeout)
     for op in leaves:
         created_before = set(ctx.created_tables)
-        rebuild = bool(op.facts.get("table_remade"))
+        facts = OperationFacts.from_dict(op.facts)
+        rebuild = bool(facts.table_remade)
         if op.statements and op.sql_origin != "python":
-            for hit in analyse_operation(op.statements, ctx, rebuild=rebuild):
-                add(op, hit.code, (hit.statement,), hit.detail)
-        use_facts = rebuild or (not op.statements and any(k in op.facts for k in SCHEMA_FACT_KEYS))
-        if use_facts:
-            for code, detail in facts_hits(op.facts, vendor, created_before):
-                add(op, code, tuple(op.statements), detail)
-        for table in op.facts.get("tables_created") or []:
+            _sql_rules(op, facts, ctx, hits, rebuild=rebuild, version=postgres_version)
+            if vendor == "postgresql":
+                _lock_rules(op, facts, ctx, locks, hits)
+        if vendor == "postgresql" and facts.runpython is not None:
+            held = runpython_hit(locks)
+            if held is not None:
+                hits.add(op, held.code, (), held.detail)
+        has_schema_facts = any(getattr(facts, k) is not None for k in SCHEMA_FACT_KEYS)
+        if rebuild or (not op.statements and has_schema_facts):
+            for code, detail in facts_hits(facts, vendor, created_before):
+                hits.add(op, code, tuple(op.statements), detail)
+        for table in facts.tables_created or ():
             ctx.created_tables.add(table)
-        runpython = op.facts.get("runpython")
-        if isinstance(runpython, dict):
-            for code, detail in runpython_hits(runpython):
-                add(op, code, (), detail)
-        runsql = op.facts.get("runsql")
-        if isinstance(runsql, dict):
-            if runsql.get("reversible") is False:
-                add(op, "RUNSQL_REVERSIBLE", (), "")
-            reverse = list(runsql.get("reverse_statements") or [])
-            if reverse:
-                reverse_ctx = MigrationContext(vendor=vendor, atomic=atomic)
-                reverse_ctx.created_tables = set(ctx.created_tables)
-                for hit in analyse_operation(reverse, reverse_ctx):
-                    add(
-                        op, hit.code, (hit.statement,), f"{hit.detail} (in the reverse SQL)".strip()
-                    )
-    return list(hits.values())
+        if facts.runpython is not None:
+            for code, detail in runpython_hits(facts.runpython):
+                hits.add(op, code, (), detail)
+        if facts.runsql is not None:
+            _runsql_rules(op, facts, ctx, hits)
+    return list(hits.by_key.values())
+
+
+def _sql_rules(
+    op: RenderedOperation,
+    facts: OperationFacts,
+    ctx: MigrationContext,
+    hits: _Hits,
+    *,
+    rebuild: bool,
+    version: int,
+) -> None:
+    """The django-migration-linter codes from the operation's SQL, made precise by its facts;
+    on PostgreSQL each carries what its statement locks."""
+    altered = facts.column_altered
+    old_type = altered.old_type if altered is not None else None
+    for hit in analyse_operation(op.statements, ctx, rebuild=rebuild):
+        lock = None
+        if ctx.vendor == "postgresql":
+            lock = statement_locks(hit.statement, version, old_type=old_type)
+        if hit.code == "ALTER_COLUMN" and ctx.vendor == "postgresql" and _widens(facts):
+            continue
+        if hit.code == "NOT_NULL" and _not_null_checked(facts):
+            continue
+        if _contract_step(hit.statement, facts):
+            detail = f"{hit.detail}, {CONTRACT_NOTE}".lstrip(", ")
+            hits.add(op, hit.code, (hit.statement,), detail, lock, severity="info")
+            continue
+        hits.add(op, hit.code, (hit.statement,), hit.detail, lock)
+
+
+def _lock_rules(
+    op: RenderedOperation,
+    facts: OperationFacts,
+    ctx: MigrationContext,
+    locks: LockContext,
+    hits: _Hits,
+) -> None:
+    user_sql = op.sql_origin == "runsql"
+    for hit in lock_hits(op.statements, facts, locks, ctx.created_tables, user_sql=user_sql):
+        hits.add(op, hit.code, (hit.statement,), hit.detail, hit.lock)
+
+
+def _runsql_rules(
+    op: RenderedOperation, facts: OperationFacts, ctx: MigrationContext, hits: _Hits
+) -> None:
+    """RUNSQL_REVERSIBLE, and the SQL rules over the reverse SQL."""
+    runsql = facts.runsql
+    if runsql is None:
+        return
+    if runsql.reversible is False:
+        hits.add(op, "RUNSQL_REVERSIBLE", (), "")
+    reverse = list(runsql.reverse_statements)
+    if not reverse:
+        return
+    reverse_ctx = MigrationContext(vendor=ctx.vendor, atomic=ctx.atomic)
+    reverse_ctx.created_tables = set(ctx.created_tables)
+    for hit in analyse_operation(reverse, reverse_ctx):
+        hits.add(op, hit.code, (hit.statement,), f"{hit.detail} (in the reverse SQL)".strip())
+
+
+CONTRACT_NOTE = (
+    "which already left Django's state in an earlier migration (the contract step of a "
+    "two-release removal): safe once no release that still uses it runs"
+)
+
+
+def _contract_step(statement: str, facts: OperationFacts) -> bool:
+    """A DROP COLUMN / DROP TABLE of what is no longer in Django's state before the RunSQL."""
+    if facts.runsql is None or not facts.runsql.outside_state:
+        return False
+    target = drop_target(statement)
+    if target is None:
+        return False
+    table, column = target
+    return (table if column is None else f"{table}.{column}") in facts.runsql.outside_state
+
+
+def _not_null_checked(facts: OperationFacts) -> bool:
+    """SET NOT NULL on a column a CHECK (column IS NOT NULL) in the state already guards: no
+    row old code writes changes verdict (the PostgreSQL 12 NOT NULL pattern's last step)."""
+    altered = facts.column_altered
+    return altered is not None and bool(altered.not_null_checked)
+
+
+def _widens(facts: OperationFacts) -> bool:
+    """A type change PostgreSQL makes without rewriting and that old code tolerates."""
+    altered = facts.column_altered
+    if altered is None or altered.old_type is None or altered.new_type is None:
+        return False
+    return not type_change_rewrites(altered.old_type, altered.new_type)
 
 
 def message_for(hit: RuleHit, rule: Rule) -> str:
@@ -103,4 +221,9 @@ def message_for(hit: RuleHit, rule: Rule) -> str:
     what = rule.title
     if hit.detail:
         what = f"{what}: {hit.detail}"
+    if hit.lock is not None and hit.lock.mode:
+        tables = ", ".join(f'"{t}"' for t in hit.lock.tables)
+        what = f"{what}. It takes {hit.lock.mode} on {tables} and {hit.lock.cost()}"
+    if hit.severity == "info":
+        return f"{what}."  # the detail says why it is safe
     return f"{what}. {rule.why} {rule.fix}"

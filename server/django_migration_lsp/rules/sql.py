@@ -9,6 +9,7 @@ the operation whose statement triggered it.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -42,6 +43,22 @@ CREATE_TABLE = re.compile(rf"^CREATE TABLE (?:IF NOT EXISTS )?(?P<table>{IDENT})
 COLUMN_NAME = re.compile(rf"\b(?:COLUMN|MODIFY|CHANGE) (?P<column>{IDENT})")
 
 
+DROPS = re.compile(
+    rf"^(?:ALTER TABLE (?:IF EXISTS )?(?:ONLY )?(?P<table>{IDENT}) DROP COLUMN (?:IF EXISTS )?"
+    rf"(?P<column>{IDENT})|DROP TABLE (?:IF EXISTS )?(?P<dropped>{IDENT}))"
+)
+
+
+def drop_target(statement: str) -> tuple[str, str | None] | None:
+    """(table, column) an ``ALTER TABLE … DROP COLUMN`` drops, (table, None) a ``DROP TABLE``."""
+    match = DROPS.match(skeleton(statement))
+    if not match:
+        return None
+    if match["dropped"]:
+        return unquote(match["dropped"]), None
+    return unquote(match["table"]), unquote(match["column"])
+
+
 def unquote(name: str) -> str:
     """``"shop_item"`` -> ``shop_item``."""
     if len(name) >= 2 and name[0] in '"`[' and name[-1] in '"`]':
@@ -49,11 +66,13 @@ def unquote(name: str) -> str:
     return name
 
 
+@functools.lru_cache(maxsize=8192)
 def skeleton(statement: str) -> str:
     """Keywords upper-cased, literals blanked, comments gone, whitespace collapsed.
 
     Uses sqlparse's lexer only: tokens are all the rules need, and grouping (``parse``) costs
-    ~50 times more.
+    ~50 times more. Cached: the SQL rules, the lock model and the lock rules read the same
+    statements.
     """
     parts: list[str] = []
     for ttype, value in _LEXER.get_tokens(statement):
@@ -109,6 +128,21 @@ def _alter_table(skel: str) -> str | None:
     return unquote(match.group("table")) if match else None
 
 
+USING_INDEX_NOTE = (
+    "ADD CONSTRAINT … UNIQUE USING INDEX attaches an index built beforehand: a brief ACCESS "
+    "EXCLUSIVE lock, no scan; writes of duplicates by old code now fail"
+)
+BUILDS_INDEX_NOTE = (
+    "the constraint builds its unique index while holding ACCESS EXCLUSIVE: reads and writes "
+    "wait for a scan of the whole table"
+)
+
+
+def _sequence(name: str | None) -> bool:
+    """A sequence renamed with ALTER TABLE (PostgreSQL allows it): old code never names it."""
+    return name is not None and name.endswith("_seq")
+
+
 def takes_exclusive_lock(statements: list[str]) -> bool:
     """True when an ALTER TABLE runs on a table that existed before the migration.
 
@@ -138,11 +172,9 @@ def analyse_operation(
 ) -> list[SqlHit]:
     """Hits for one operation's statements; updates ``ctx`` for the operations after it."""
     hits: list[SqlHit] = []
-    vendor = ctx.vendor
-    skeletons = [(s, skeleton(s)) for s in statements]
     not_null: SqlHit | None = None
     has_default = False
-    for statement, skel in skeletons:
+    for statement, skel in [(s, skeleton(s)) for s in statements]:
         if not skel:
             continue
         create = CREATE_TABLE.match(skel)
@@ -151,67 +183,81 @@ def analyse_operation(
             continue
         if rebuild and is_rebuild_statement(skel):
             continue
+        hits.extend(_schema_hits(statement, skel, ctx, rebuild))
         table = _alter_table(skel)
-        new_table = table in ctx.created_tables if table else False
-        if DROP_COLUMN.search(skel):
-            hits.append(SqlHit("DROP_COLUMN", statement, _table_detail(table, _column(skel))))
-        if skel.startswith("DROP TABLE") and not (rebuild and vendor == "sqlite"):
-            name = re.match(rf"^DROP TABLE (?:IF EXISTS )?(?P<t>{IDENT})", skel)
-            dropped = unquote(name.group("t")) if name else None
-            if not (dropped and dropped in ctx.created_tables):
-                hits.append(SqlHit("DROP_TABLE", statement, _table_detail(dropped)))
-        if RENAME_TABLE.search(skel) and not is_rebuild_statement(skel):
-            hits.append(SqlHit("RENAME_TABLE", statement, _table_detail(table)))
-        if RENAME_COLUMN.search(skel) and not new_table:
-            hits.append(SqlHit("RENAME_COLUMN", statement, _table_detail(table, _column(skel))))
-        if (ALTER_TYPE.search(skel) or (vendor == "mysql" and MYSQL_MODIFY.search(skel))) and (
-            not new_table
-        ):
-            hits.append(SqlHit("ALTER_COLUMN", statement, _table_detail(table, _column(skel))))
+        if not_null is None and _adds_not_null(skel, ctx, table):
+            not_null = SqlHit("NOT_NULL", statement, _table_detail(table, _column(skel)))
         # NOT NULL: as the reference, a default set and dropped again does not count
-        adds_not_null = NOT_NULL.search(skel) and (
-            SET_NOT_NULL.search(skel)
-            or "ADD COLUMN" in skel
-            or "MODIFY" in skel
-            or ("ADD" in skel and "CONSTRAINT" not in skel)
-        )
-        if (
-            adds_not_null
-            and not skel.startswith(("CREATE TABLE", "CREATE INDEX", "CREATE UNIQUE INDEX"))
-            and not new_table
-            and vendor != "sqlite"
-        ):
-            not_null = not_null or SqlHit(
-                "NOT_NULL", statement, _table_detail(table, _column(skel))
-            )
         if DEFAULT_NOT_NULL.search(skel) or SET_DEFAULT.search(skel):
             has_default = True
         if DROP_DEFAULT.search(skel):
             has_default = False
-        unique = ADD_UNIQUE.match(skel)
-        if unique and unquote(unique.group("table")) not in ctx.created_tables:
-            hits.append(
-                SqlHit("ADD_UNIQUE", statement, _table_detail(unquote(unique.group("table"))))
-            )
-        index = CREATE_INDEX.match(skel)
-        if index:
-            index_table = unquote(index.group("table"))
-            if index_table not in ctx.created_tables:
-                if index.group("unique"):
-                    hits.append(SqlHit("ADD_UNIQUE", statement, _table_detail(index_table)))
-                if vendor == "postgresql":
-                    if not index.group("concurrently"):
-                        hits.append(SqlHit("CREATE_INDEX", statement, _table_detail(index_table)))
-                    if ctx.atomic and ctx.exclusive_lock:
-                        hits.append(
-                            SqlHit("CREATE_INDEX_EXCLUSIVE", statement, _table_detail(index_table))
-                        )
-        if vendor == "postgresql":
-            drop_index = DROP_INDEX.match(skel)
-            if drop_index and not drop_index.group("concurrently"):
-                hits.append(SqlHit("DROP_INDEX", statement, ""))
-            if skel.startswith("REINDEX") and "CONCURRENTLY" not in skel.split("(")[0]:
-                hits.append(SqlHit("REINDEX", statement, ""))
+        hits.extend(_index_hits(statement, skel, ctx))
     if not_null is not None and not has_default:
         hits.append(not_null)
+    return hits
+
+
+def _schema_hits(statement: str, skel: str, ctx: MigrationContext, rebuild: bool) -> list[SqlHit]:
+    """Drops, renames and type changes."""
+    hits: list[SqlHit] = []
+    vendor = ctx.vendor
+    table = _alter_table(skel)
+    new_table = table in ctx.created_tables if table else False
+    if DROP_COLUMN.search(skel):
+        hits.append(SqlHit("DROP_COLUMN", statement, _table_detail(table, _column(skel))))
+    if skel.startswith("DROP TABLE") and not (rebuild and vendor == "sqlite"):
+        name = re.match(rf"^DROP TABLE (?:IF EXISTS )?(?P<t>{IDENT})", skel)
+        dropped = unquote(name.group("t")) if name else None
+        if not (dropped and dropped in ctx.created_tables):
+            hits.append(SqlHit("DROP_TABLE", statement, _table_detail(dropped)))
+    if RENAME_TABLE.search(skel) and not is_rebuild_statement(skel) and not _sequence(table):
+        hits.append(SqlHit("RENAME_TABLE", statement, _table_detail(table)))
+    if RENAME_COLUMN.search(skel) and not new_table:
+        hits.append(SqlHit("RENAME_COLUMN", statement, _table_detail(table, _column(skel))))
+    alters_type = ALTER_TYPE.search(skel) or (vendor == "mysql" and MYSQL_MODIFY.search(skel))
+    if alters_type and not new_table:
+        hits.append(SqlHit("ALTER_COLUMN", statement, _table_detail(table, _column(skel))))
+    return hits
+
+
+def _adds_not_null(skel: str, ctx: MigrationContext, table: str | None) -> bool:
+    adds = NOT_NULL.search(skel) and (
+        SET_NOT_NULL.search(skel)
+        or "ADD COLUMN" in skel
+        or "MODIFY" in skel
+        or ("ADD" in skel and "CONSTRAINT" not in skel)
+    )
+    return bool(
+        adds
+        and not skel.startswith(("CREATE TABLE", "CREATE INDEX", "CREATE UNIQUE INDEX"))
+        and not (table in ctx.created_tables if table else False)
+        and ctx.vendor != "sqlite"
+    )
+
+
+def _index_hits(statement: str, skel: str, ctx: MigrationContext) -> list[SqlHit]:
+    """Unique constraints and indexes (the index codes on PostgreSQL only)."""
+    hits: list[SqlHit] = []
+    unique = ADD_UNIQUE.match(skel)
+    if unique and unquote(unique.group("table")) not in ctx.created_tables:
+        detail = _table_detail(unquote(unique.group("table")))
+        how = USING_INDEX_NOTE if "USING INDEX" in skel else BUILDS_INDEX_NOTE
+        hits.append(SqlHit("ADD_UNIQUE", statement, f"{detail} ({how})"))
+    postgresql = ctx.vendor == "postgresql"
+    index = CREATE_INDEX.match(skel)
+    if index and unquote(index.group("table")) not in ctx.created_tables:
+        detail = _table_detail(unquote(index.group("table")))
+        if index.group("unique"):
+            hits.append(SqlHit("ADD_UNIQUE", statement, detail))
+        if postgresql and not index.group("concurrently"):
+            hits.append(SqlHit("CREATE_INDEX", statement, detail))
+        if postgresql and ctx.atomic and ctx.exclusive_lock:
+            hits.append(SqlHit("CREATE_INDEX_EXCLUSIVE", statement, detail))
+    if postgresql:
+        drop_index = DROP_INDEX.match(skel)
+        if drop_index and not drop_index.group("concurrently"):
+            hits.append(SqlHit("DROP_INDEX", statement, ""))
+        if skel.startswith("REINDEX") and "CONCURRENTLY" not in skel.split("(")[0]:
+            hits.append(SqlHit("REINDEX", statement, ""))
     return hits

@@ -1,0 +1,209 @@
+"""The operation-facts schema: what an operation does to the schema, vendor-neutral (pure leaf).
+
+Produced by the Django side (``django_side.facts``, from the operation and the project states
+around it) and by the source-only reader (``static``, from the ``ast`` of the file); consumed by
+the rules. On the wire (worker pipe, cache, ``--format json``) it is ``OperationFacts.to_dict()``:
+only the keys that apply, each a plain dict/list. Every field defaults to "unknown" (``None``),
+so ``from_dict`` accepts partial or older dicts and a key that does not fit is dropped, never
+raised on. docs/internals.md documents each key; a test compares that table with these classes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+import cattrs
+
+_converter = cattrs.Converter(detailed_validation=False)
+
+
+@dataclass(frozen=True)
+class ColumnAdded:
+    """``AddField`` of a concrete column."""
+
+    table: str | None = None
+    column: str | None = None
+    null: bool | None = None
+    #: a default kept by the database (Django 5 ``db_default``)
+    db_default: bool | None = None
+    #: a Django-side default (filled in for existing rows, then dropped)
+    default: bool | None = None
+    unique: bool | None = None
+    db_index: bool | None = None
+
+
+@dataclass(frozen=True)
+class ColumnDropped:
+    """``RemoveField`` of a concrete column."""
+
+    table: str | None = None
+    column: str | None = None
+
+
+@dataclass(frozen=True)
+class ColumnRenamed:
+    """``RenameField`` whose column name changes."""
+
+    table: str | None = None
+    old: str | None = None
+    new: str | None = None
+
+
+@dataclass(frozen=True)
+class ColumnAltered:
+    """``AlterField``: the column before and after (``old_column`` differs when db_column does)."""
+
+    table: str | None = None
+    column: str | None = None
+    old_column: str | None = None
+    #: ``field.db_type(connection)``; without a connection, the field's deconstruction
+    old_type: str | None = None
+    new_type: str | None = None
+    old_null: bool | None = None
+    new_null: bool | None = None
+    old_unique: bool | None = None
+    new_unique: bool | None = None
+    db_default: bool | None = None
+    #: the state before has a CheckConstraint ``column IS NOT NULL`` (PostgreSQL 12+ then sets
+    #: NOT NULL without scanning the table)
+    not_null_checked: bool | None = None
+
+
+@dataclass(frozen=True)
+class UniqueAdded:
+    """``AddConstraint(UniqueConstraint)`` or a ``unique_together`` addition."""
+
+    table: str | None = None
+    columns: tuple[str, ...] = ()
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class IndexAdded:
+    """``AddIndex`` / ``AddIndexConcurrently``."""
+
+    table: str | None = None
+    columns: tuple[str, ...] = ()
+    name: str | None = None
+    unique: bool | None = None
+    concurrently: bool | None = None
+
+
+@dataclass(frozen=True)
+class IndexDropped:
+    """``RemoveIndex`` / ``RemoveIndexConcurrently``."""
+
+    table: str | None = None
+    name: str | None = None
+    concurrently: bool | None = None
+
+
+@dataclass(frozen=True)
+class FunctionInfo:
+    """A RunPython callable, described for the rules (the code is never executed)."""
+
+    name: str | None = None
+    qualname: str | None = None
+    source: str | None = None
+    args: tuple[str, ...] | None = None
+    path: str | None = None
+    line: int | None = None
+    #: names bound at the top of the function's module -> "model" | "import" | "other"
+    module_globals: dict[str, str] = dataclasses.field(default_factory=dict)
+    #: ``RunPython.noop``
+    is_noop: bool = False
+
+
+@dataclass(frozen=True)
+class RunPythonFacts:
+    reversible: bool | None = None
+    code: FunctionInfo | None = None
+    reverse_code: FunctionInfo | None = None
+
+
+@dataclass(frozen=True)
+class RunSQLFacts:
+    reversible: bool | None = None
+    #: the reverse SQL split into statements (linted too)
+    reverse_statements: tuple[str, ...] = ()
+    #: what the SQL drops that Django's state no longer has before it runs: ``table`` or
+    #: ``table.column`` (the contract step of an expand/contract removal)
+    outside_state: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OperationFacts:
+    """Everything known about one operation; ``None`` (absent on the wire) = not applicable."""
+
+    #: CreateModel (with its auto-created M2M tables), AddField of a ManyToManyField
+    tables_created: tuple[str, ...] | None = None
+    #: DeleteModel (with its auto-created M2M tables), RemoveField of a ManyToManyField
+    tables_dropped: tuple[str, ...] | None = None
+    #: RenameModel / AlterModelTable when db_table changes: (old, new)
+    table_renamed: tuple[str, ...] | None = None
+    column_added: ColumnAdded | None = None
+    column_dropped: ColumnDropped | None = None
+    column_renamed: ColumnRenamed | None = None
+    column_altered: ColumnAltered | None = None
+    unique_added: UniqueAdded | None = None
+    index_added: IndexAdded | None = None
+    index_dropped: IndexDropped | None = None
+    #: SQLite rebuilt the table (new__/__old) to apply the change
+    table_remade: bool | None = None
+    runpython: RunPythonFacts | None = None
+    runsql: RunSQLFacts | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The wire form: only the keys that apply; tuples become lists."""
+        return {
+            f.name: _plain(value)
+            for f in dataclasses.fields(self)
+            if (value := getattr(self, f.name)) is not None
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> OperationFacts:
+        """Typed facts from the wire; keys unknown or of the wrong shape are dropped."""
+        if not isinstance(data, dict):
+            return cls()
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            value = data.get(f.name)
+            kind = FIELD_TYPES[f.name]
+            if value is None or (dataclasses.is_dataclass(kind) and not isinstance(value, dict)):
+                continue
+            try:
+                values[f.name] = _converter.structure(value, kind)
+            except (cattrs.BaseValidationError, TypeError, ValueError, AttributeError, KeyError):
+                continue
+        return cls(**values)
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+FIELD_TYPES: dict[str, Any] = {
+    "tables_created": tuple[str, ...],
+    "tables_dropped": tuple[str, ...],
+    "table_renamed": tuple[str, ...],
+    "column_added": ColumnAdded,
+    "column_dropped": ColumnDropped,
+    "column_renamed": ColumnRenamed,
+    "column_altered": ColumnAltered,
+    "unique_added": UniqueAdded,
+    "index_added": IndexAdded,
+    "index_dropped": IndexDropped,
+    "table_remade": bool,
+    "runpython": RunPythonFacts,
+    "runsql": RunSQLFacts,
+}
+"""The type of each ``OperationFacts`` key (what ``from_dict`` structures it as)."""

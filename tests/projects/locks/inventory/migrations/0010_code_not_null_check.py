@@ -1,0 +1,26 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("inventory", "0009_not_null_scan")]
+
+    operations = [
+        migrations.RunSQL("SET LOCAL lock_timeout = '5s'", migrations.RunSQL.noop),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AddConstraint(
+                    "item",
+                    models.CheckConstraint(
+                        condition=models.Q(code__isnull=False), name="item_code_not_null"
+                    ),
+                ),
+            ],
+            database_operations=[
+                migrations.RunSQL(
+                    'ALTER TABLE "inventory_item" ADD CONSTRAINT "item_code_not_null" '
+                    'CHECK ("code" IS NOT NULL) NOT VALID',
+                    'ALTER TABLE "inventory_item" DROP CONSTRAINT "item_code_not_null"',
+                ),
+            ],
+        ),
+    ]
