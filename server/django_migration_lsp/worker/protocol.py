@@ -15,9 +15,9 @@ import traceback
 from pathlib import Path
 from typing import IO, Any
 
-from ..cache import lint_with_cache
 from ..config import LintOptions
 from ..django_side.loading import ProjectLoadError, describe_exception
+from ..runs import lint_loaded_session
 
 
 class Worker:
@@ -157,7 +157,7 @@ class Worker:
         if targets:
             run = self.session.lint_loaded(overrides, report, [tuple(t) for t in targets])
         else:  # the whole project: unchanged migrations come from the result cache
-            run = lint_with_cache(self.session, overrides, report)
+            run = lint_loaded_session(self.session, overrides, report)
         self._remember_overrides(overrides)
         return self._results(run)
 
