@@ -18,10 +18,15 @@ Key = tuple[str, str]
 
 
 def content_hashes(disk: DiskMigrations, overrides: dict[str, str] | None = None) -> dict[Key, str]:
-    """sha256 of each migration's source: the unsaved text of ``overrides`` (real path -> text)
-    where given, else the file's bytes ("missing" when it cannot be read)."""
+    """sha256 of the source each migration was executed from (its stamp: the file's bytes or
+    the unsaved text that stood for it); for a file that did not import, of what is there now
+    (the text of ``overrides``, real path -> text, where given; "missing" when unreadable)."""
     content: dict[Key, str] = {}
     for key, path in disk.paths.items():
+        stamp = disk.stamps.get(key)
+        if stamp is not None:
+            content[key] = stamp.sha
+            continue
         text = overrides.get(os.path.realpath(path)) if overrides else None
         try:
             data = text.encode("utf-8") if text is not None else Path(path).read_bytes()
@@ -42,26 +47,16 @@ def graph_parents(loader: Any) -> dict[Key, list[Key]]:
 
 
 def imported_project_files(root: Path, disk: DiskMigrations) -> list[tuple[str, str]]:
-    """(relative path, sha256) of the project files (outside migrations) that migration modules
-    import from."""
-    root_s = str(root)
-    files: set[str] = set()
-    for migration in disk.migrations.values():
-        module = sys.modules.get(type(migration).__module__)
-        if module is None:
-            continue
-        for value in vars(module).values():
-            name = getattr(value, "__module__", None) or getattr(value, "__name__", None)
-            mod = sys.modules.get(name) if isinstance(name, str) else None
-            file = getattr(mod, "__file__", None) if mod is not None else None
-            if file and file.startswith(root_s) and "/migrations/" not in file:
-                files.add(file)
+    """(path relative to ``root``, sha256 of the source executed) of the project modules
+    (outside migrations) that the loaded migrations import from."""
+    names: set[str] = set()
+    for key in disk.migrations:
+        names |= disk.imports.get(key, frozenset())
     out = []
-    for file in sorted(files):
-        try:
-            out.append(
-                (os.path.relpath(file, root), hashlib.sha256(Path(file).read_bytes()).hexdigest())
-            )
-        except OSError:
-            continue
-    return out
+    for name in sorted(names):
+        module = sys.modules.get(name)
+        file = getattr(module, "__file__", None)
+        stamp = disk.module_stamps.get(name)
+        if file and stamp is not None:
+            out.append((os.path.relpath(file, root), stamp.sha))
+    return sorted(out)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import importlib
-import importlib.util
 import os
 import pkgutil
 import sys
@@ -19,6 +18,14 @@ import types
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .importer import (
+    import_stamped,
+    project_modules_of,
+    refresh_project_modules,
+    stamp_project_modules,
+)
+from .stamps import Stamp
 
 SETTINGS_ENV = "DJANGO_SETTINGS_MODULE"
 
@@ -169,25 +176,6 @@ def migration_file(module: types.ModuleType) -> str | None:
     return file
 
 
-def exec_module_from_text(name: str, path: str, text: str) -> types.ModuleType:
-    """Import module ``name`` from ``text`` (an editor's unsaved buffer) as if it were ``path``."""
-    sys.modules.pop(name, None)  # never leave an older version behind, even on a syntax error
-    spec = importlib.util.spec_from_loader(name, loader=None, origin=path)
-    assert spec is not None
-    module = importlib.util.module_from_spec(spec)
-    module.__file__ = path
-    package, _, _ = name.rpartition(".")
-    module.__package__ = package
-    code = compile(text, path, "exec", dont_inherit=True)
-    sys.modules[name] = module
-    try:
-        exec(code, module.__dict__)
-    except BaseException:
-        sys.modules.pop(name, None)
-        raise
-    return module
-
-
 #: a directory listing is reused while the directory's mtime is older than this (ns): a file
 #: added within the file system's timestamp granularity of the listing keeps the mtime it had
 #: (the "racily clean" case of git), so a recent mtime is always listed again
@@ -234,6 +222,12 @@ class DiskMigrations:
     listings: dict[tuple[str, ...], tuple[tuple[int, ...], list[str]]] = field(
         default_factory=dict, repr=False
     )
+    #: what each imported migration module was executed from (see ``importer``)
+    stamps: dict[tuple[str, str], Stamp] = field(default_factory=dict, repr=False)
+    #: the project modules each imported migration takes objects from
+    imports: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict, repr=False)
+    #: what each of those project modules was executed from
+    module_stamps: dict[str, Stamp] = field(default_factory=dict, repr=False)
 
     def key_of(self, path: str) -> tuple[str, str] | None:
         """The migration a file path (any spelling, symlinks resolved) belongs to."""
@@ -252,19 +246,26 @@ def load_disk_migrations(
     overrides: dict[str, str] | None = None,
     fresh: frozenset[str] = frozenset(),
     previous: DiskMigrations | None = None,
+    root: str | None = None,
 ) -> DiskMigrations:
     """Import every migration module of every installed app, recording failures per file.
 
     ``overrides`` maps absolute file paths to source text that replaces the file's content
-    (unsaved editor buffers). Module names in ``fresh`` are re-imported even when cached.
-    ``previous``: a former load whose Migration instances are reused where the module is
-    unchanged (same class object), so repeated loads cost little.
+    (unsaved editor buffers). Module names in ``fresh`` are executed again even if unchanged.
+    ``previous``: a former load; a module whose source (file or buffer) did not change since
+    then is not executed again, and its Migration instance is reused (same class object), so
+    repeated loads cost little; any other is (``importer``). ``root``: the project directory
+    (default: the current one), whose modules imported by migrations are tracked too.
     """
     from django.apps import apps
     from django.db.migrations.loader import MIGRATIONS_MODULE_NAME, MigrationLoader
 
     overrides = {os.path.realpath(k): v for k, v in (overrides or {}).items()}
     result = DiskMigrations()
+    root_s = os.path.realpath(root or os.getcwd())
+    result.module_stamps, reexecuted = refresh_project_modules(
+        previous.module_stamps if previous else {}
+    )
     for app_config in apps.get_app_configs():
         label = app_config.label
         module_name, explicit = MigrationLoader.migrations_module(label)
@@ -308,13 +309,17 @@ def load_disk_migrations(
             path = os.path.join(pkg_dir, f"{name}.py")
             real = os.path.join(real_dir, f"{name}.py")
             result.paths[key] = path
+            force = dotted in fresh or bool(
+                previous is not None and previous.imports.get(key, frozenset()) & reexecuted
+            )
             try:
-                if real in overrides:
-                    module = exec_module_from_text(dotted, path, overrides[real])
-                elif dotted in fresh and dotted in sys.modules:
-                    module = importlib.reload(sys.modules[dotted])
-                else:
-                    module = importlib.import_module(dotted)
+                module, stamp = import_stamped(
+                    dotted,
+                    path,
+                    overrides.get(real),
+                    previous.stamps.get(key) if previous else None,
+                    force,
+                )
             except SyntaxError as exc:
                 result.problems[key] = LoadProblem(
                     "syntax",
@@ -353,6 +358,9 @@ def load_disk_migrations(
                     migration=name,
                 )
                 continue
+            result.stamps[key] = stamp
+            result.imports[key] = frozenset(project_modules_of(module, root_s))
+            stamp_project_modules(result.imports[key], result.module_stamps)
             migration_class = getattr(module, "Migration", None)
             if migration_class is None:
                 result.problems[key] = LoadProblem(
