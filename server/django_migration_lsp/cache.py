@@ -130,11 +130,48 @@ def project_fingerprint(root: Path, options: LintOptions) -> str:
     )
 
 
+#: modules whose frames pass an environment read on (``os.environ.copy()``, ``items()``,
+#: ``os.getenv``, …): the read is the caller's
+_ENVIRON_PLUMBING = {"os", "_collections_abc", __name__}
+_STDLIB = os.path.dirname(os.path.realpath(os.__file__))
+
+
+def reads_a_setting(filename: str) -> bool:
+    """True when an environment read made from ``filename`` can change what the project is:
+    the settings, the apps, third-party packages. Reads of the standard library are not (a copy
+    of the whole environment for a subprocess, as ``ctypes.util.find_library`` makes when
+    psycopg looks for libpq; ``TMPDIR``; ``USER``)."""
+    if filename.startswith("<frozen "):
+        return False
+    real = os.path.realpath(filename)
+    in_stdlib = real.startswith(_STDLIB + os.sep) and not any(
+        part in real for part in ("site-packages", "dist-packages")
+    )
+    return not in_stdlib
+
+
+def _reader_file() -> str:
+    """The file of the first frame, out of the environment plumbing, that asked for a read."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_globals.get("__name__") in _ENVIRON_PLUMBING:
+        frame = frame.f_back  # type: ignore[assignment]
+    return frame.f_code.co_filename if frame is not None else ""
+
+
 class EnvRecorder:
-    """Record which environment variables are read (while the settings are imported)."""
+    """Record the environment variables whose values can change a verdict, as read while the
+    settings and apps are imported: those read by the settings, the apps and third-party code,
+    with the value they had in the caller's environment. Not recorded: reads by the standard
+    library, and reads of a variable after the project itself set it (Django sets ``TZ`` from
+    ``TIME_ZONE``): the settings files that set them are in the fingerprint already."""
 
     def __init__(self) -> None:
         self.read: dict[str, str | None] = {}
+        self.written: set[str] = set()
+
+    def record(self, key: object, value: str | None) -> None:
+        if isinstance(key, str) and key not in self.written and reads_a_setting(_reader_file()):
+            self.read.setdefault(key, value)
 
     def __enter__(self) -> EnvRecorder:
         recorder = self
@@ -145,21 +182,28 @@ class EnvRecorder:
                 try:
                     value = super().__getitem__(key)
                 except KeyError:
-                    recorder.read[key] = None
+                    recorder.record(key, None)
                     raise
-                recorder.read[key] = value
+                recorder.record(key, value)
                 return value
 
             def get(self, key: str, default: Any = None) -> Any:
-                value = super().get(key)
-                recorder.read[key] = value
+                value = original.get(key)
+                recorder.record(key, value)
                 return value if value is not None else default
 
             def __contains__(self, key: object) -> bool:
-                present = super().__contains__(key)
-                if isinstance(key, str):
-                    recorder.read[key] = original.get(key) if present else None
+                present = original.__contains__(key)
+                recorder.record(key, original.get(key) if present else None)  # type: ignore[arg-type]
                 return present
+
+            def __setitem__(self, key: str, value: str) -> None:
+                recorder.written.add(key)
+                super().__setitem__(key, value)
+
+            def __delitem__(self, key: str) -> None:
+                recorder.written.add(key)
+                super().__delitem__(key)
 
         self._original = original
         recording = Recording.__new__(Recording)
