@@ -135,6 +135,9 @@ def setup_django(root: Path, settings: str | None = None) -> str:
         from django.conf import settings as django_settings
 
         _replace_missing_backends(django_settings)
+        from .guard import install as block_connections
+
+        block_connections()  # from here on nothing connects but read-only sessions (guard)
         django.setup()
     except Exception as exc:
         path, line, col = locate_exception(exc, root)

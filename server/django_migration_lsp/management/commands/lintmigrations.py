@@ -32,9 +32,11 @@ class Command(BaseCommand):
 
         from ... import runs
         from ...config import ConfigError, load_options
+        from ...django_side.guard import install as block_connections
         from ...django_side.loading import ProjectLoadError
         from ...output import dumps, to_github, to_json, to_sarif, to_text
 
+        block_connections()  # manage.py set Django up; from here on nothing connects
         namespace = argparse.Namespace(**options)
         root = Path(options.get("project_root_path") or os.getcwd()).resolve()
         try:
