@@ -100,3 +100,10 @@ def read_only_session(*aliases: str) -> Iterator[None]:
             _READ_ONLY.discard(alias)
             with contextlib.suppress(Exception):
                 connections[alias].close()
+
+
+def uninstall() -> None:
+    """Let connections through again. The linter never calls it; it exists for harnesses that
+    compare our offline output with Django's own live path in one process (the render parity
+    test), after the offline part ran under the guard."""
+    BaseDatabaseWrapper.connect = _ORIGINAL_CONNECT  # type: ignore[method-assign]
