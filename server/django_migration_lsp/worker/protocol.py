@@ -27,7 +27,6 @@ class Worker:
         self.out = out
         self.session: Any = None
         self.root: Path | None = None
-        self.overridden: dict[str, str] = {}  # path -> module name of unsaved buffers loaded
         self.load_error: dict[str, Any] | None = None
 
     # -- transport -----------------------------------------------------------------------------
@@ -116,25 +115,6 @@ class Worker:
             "ignore_migration_providers": available,
         }
 
-    def _fresh_modules(self, paths: list[str]) -> set[str]:
-        fresh = set()
-        for path in paths:
-            module = self._module_of(path)
-            if module:
-                fresh.add(module)
-        for path, module in list(self.overridden.items()):
-            fresh.add(module)
-            del self.overridden[path]
-        return fresh
-
-    def _module_of(self, path: str) -> str | None:
-        if self.session is None or self.session.disk is None:
-            return None
-        key = self.session.disk.key_of(path)
-        migration = self.session.disk.migrations.get(key) if key else None
-        module = sys.modules.get(type(migration).__module__) if migration is not None else None
-        return module.__name__ if module else None
-
     def _results(self, run: Any) -> dict[str, Any]:
         return {
             "results": [r.to_dict() for r in run.results],
@@ -146,26 +126,19 @@ class Worker:
         """Lint every selected migration (or ``targets``), streaming ``progress``."""
         assert self.session is not None, "initialize first"
         overrides = {os.path.realpath(k): v for k, v in (params.get("overrides") or {}).items()}
-        fresh = self._fresh_modules(list(params.get("changed") or []))
         targets = params.get("targets")
 
         def progress(done: int, total: int, result: Any) -> None:
             self.notify("progress", {"done": done, "total": total, "result": result.to_dict()})
 
-        self.session.load(overrides, fresh)
+        # every file and project module is compared with what was loaded last (its stamp)
+        self.session.load(overrides)
         report = progress if params.get("progress", True) else None
         if targets:
             run = self.session.lint_loaded(overrides, report, [tuple(t) for t in targets])
         else:  # the whole project: unchanged migrations come from the result cache
             run = lint_loaded_session(self.session, overrides, report)
-        self._remember_overrides(overrides)
         return self._results(run)
-
-    def _remember_overrides(self, overrides: dict[str, str]) -> None:
-        for path in overrides:
-            module = self._module_of(path)
-            if module:
-                self.overridden[path] = module
 
     def do_lint_file(self, params: dict[str, Any]) -> dict[str, Any]:
         """Re-lint one migration (from ``text`` when given), then optionally its descendants."""
@@ -173,11 +146,9 @@ class Worker:
         path = os.path.realpath(params["path"])
         text = params.get("text")
         overrides = {path: text} if text is not None else {}
-        fresh = self._fresh_modules([path] if text is None else [])
-        self.session.load(overrides, fresh)
+        self.session.load(overrides)
         key = self.session.disk.key_of(path)
         if key is None:
-            self._remember_overrides(overrides)
             return {
                 "results": [],
                 "problems": [f"{path} is not a migration of this project"],
@@ -187,7 +158,6 @@ class Worker:
         if params.get("descendants") and key in self.session.loader.graph.nodes:
             keys += [k for k in self.session.loader.graph.backwards_plan(key) if k != key]
         run = self.session.lint_loaded(overrides, None, keys)
-        self._remember_overrides(overrides)
         run.results.sort(key=lambda r: (r.app, r.name) != key)
         return self._results(run)
 
