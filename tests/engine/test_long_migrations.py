@@ -82,3 +82,13 @@ def test_field_slices_render_like_django_on_postgresql(tmp_path: Path, postgres_
     assert_parity(report)
     assert "shop.0002_long" not in report["different"]
     assert report["equal"] >= 2
+
+
+def test_field_slices_render_like_django_on_sqlite(tmp_path: Path):
+    """On SQLite only an AddField Django adds with ADD COLUMN is sliced (a table rebuild writes
+    every column): the nullable ones here, not the SlugField with a default."""
+    root = write_project(tmp_path / "site", {"shop": {"0001_initial": INITIAL, "0002_long": LONG}})
+    report = run_parity(root, "proj.settings", {}, "--progressive")
+    assert_parity(report)
+    assert "shop.0002_long" not in report["different"]
+    assert report["equal"] >= 2

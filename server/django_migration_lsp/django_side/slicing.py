@@ -8,8 +8,9 @@ the primary key, the field itself and the fields the model's indexes and constra
 it is rendered from a model state with those fields alone (primary key first, then by name:
 column order shows in no statement of a field operation): linear in the migration's length.
 
-Not sliced: SQLite (its table rebuild writes every column), models whose indexes or constraints
-use expressions or conditions (the fields they reach are not listed), ``order_with_respect_to``.
+Not sliced: on SQLite, anything but an ``AddField`` that Django adds with ``ADD COLUMN`` (a table
+rebuild writes every column); models whose indexes or constraints use expressions or conditions
+(the fields they reach are not listed); ``order_with_respect_to``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from django.db.migrations.operations import AddField, AlterField, RemoveField, RenameField
 from django.db.migrations.state import ModelState
+from django.db.models import NOT_PROVIDED
 
 Key = tuple[str, str]
 FIELD_OPERATIONS = (AddField, RemoveField, AlterField, RenameField)
@@ -25,13 +27,29 @@ FIELD_OPERATIONS = (AddField, RemoveField, AlterField, RenameField)
 
 def slice_request(op: Any, app_label: str, vendor: str | None) -> tuple[Key, frozenset[str]] | None:
     """(the model, the fields the operation names) when ``op`` may be rendered from a slice."""
-    if vendor in (None, "sqlite") or type(op) not in FIELD_OPERATIONS:
+    if vendor is None or type(op) not in FIELD_OPERATIONS:
+        return None
+    if vendor == "sqlite" and not (isinstance(op, AddField) and sqlite_adds_column(op.field)):
         return None
     if isinstance(op, RenameField):
         names = frozenset({op.old_name, op.new_name})
     else:
         names = frozenset({op.name})
     return (app_label, op.model_name_lower), names
+
+
+def sqlite_adds_column(field: Any) -> bool:
+    """True when Django's SQLite schema editor adds ``field`` with ``ALTER TABLE … ADD COLUMN``
+    (the conditions of ``sqlite3.schema.DatabaseSchemaEditor.add_field``), not by rebuilding
+    the table from every column."""
+    return bool(
+        field.null
+        and not field.many_to_many
+        and not field.primary_key
+        and not field.unique
+        and not field.has_default()
+        and getattr(field, "db_default", NOT_PROVIDED) is NOT_PROVIDED
+    )
 
 
 def _named_by_options(options: dict[str, Any]) -> set[str] | None:
