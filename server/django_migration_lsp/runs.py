@@ -4,11 +4,13 @@ CLI (``lint``), ``manage.py lintmigrations`` and the language server's worker.
 - ``whole_run``: the cached run of an unchanged project, found without Django; it also returns
   the ``RunCache`` (cache file + fingerprint, computed once) that ``lint_project`` then uses.
 - ``lint_project``: set Django up, lint, reuse unchanged migrations' results, store the run.
-- ``lint_loaded_session``: a loaded session (the worker's) linted with the per-migration cache.
+- ``lint_loaded_session``: a loaded session (the worker's) linted with the per-migration cache,
+  yielding to waiting requests.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -71,20 +73,40 @@ def lint(root: Path, options: LintOptions) -> LintRun:
     return hit if hit is not None else lint_project(root, options, cache)
 
 
+class LintPreempted(Exception):
+    """A whole-project lint stopped so that waiting requests are served first; the results it
+    had are in the cache, so running it again renders only the rest."""
+
+
 def lint_loaded_session(
     session: LintSession,
     overrides: dict[str, str] | None = None,
     progress: ProgressCallback | None = None,
+    should_yield: Callable[[], bool] | None = None,
 ) -> LintRun:
     """Lint a loaded session (the language server's worker), reusing and refreshing the
     per-migration results of the cache file; its whole-run entry is left as it is (it checks
-    its own fingerprint)."""
+    its own fingerprint). ``should_yield`` is asked after each result: when it says so, the
+    results so far are stored and ``LintPreempted`` raised (only with a cache, so that each
+    run gets further than the last)."""
     path = cache_path_for(session.root, session.options)
     if path is None:
         return session.lint_loaded(overrides, progress)
     file = CacheFile(path)
-    run, results = _lint_reusing(session, file, overrides, progress)
-    file.store_results(results)
+    keys = session_keys(session, overrides)
+    heard: dict[str, MigrationResult] = {}
+
+    def on_result(done: int, total: int, result: MigrationResult) -> None:
+        heard[keys[(result.app, result.name)]] = result
+        if progress is not None:
+            progress(done, total, result)
+        if should_yield is not None and done < total and should_yield():
+            file.store_results(heard)
+            file.save()
+            raise LintPreempted()
+
+    run = session.lint_loaded(overrides, on_result, None, lambda key: file.result(keys[key]))
+    file.store_results({keys[(r.app, r.name)]: r for r in run.results})
     file.save()
     return run
 
@@ -110,10 +132,9 @@ def _lint_reusing(
     session: LintSession,
     file: CacheFile,
     overrides: dict[str, str] | None = None,
-    progress: ProgressCallback | None = None,
 ) -> tuple[LintRun, dict[str, MigrationResult]]:
     """Lint the loaded ``session``, reusing the results of ``file`` whose keys did not change;
     the run and its results by level-2 key."""
     keys = session_keys(session, overrides)
-    run = session.lint_loaded(overrides, progress, None, lambda key: file.result(keys[key]))
+    run = session.lint_loaded(overrides, None, None, lambda key: file.result(keys[key]))
     return run, {keys[(r.app, r.name)]: r for r in run.results}

@@ -17,7 +17,8 @@ from typing import IO, Any
 
 from ..config import LintOptions
 from ..django_side.loading import ProjectLoadError, describe_exception
-from ..runs import lint_loaded_session
+from ..runs import LintPreempted, lint_loaded_session
+from .inbox import Inbox
 
 
 class Worker:
@@ -28,6 +29,7 @@ class Worker:
         self.session: Any = None
         self.root: Path | None = None
         self.load_error: dict[str, Any] | None = None
+        self.inbox = Inbox()
 
     # -- transport -----------------------------------------------------------------------------
     def send(self, message: dict[str, Any]) -> None:
@@ -38,50 +40,58 @@ class Worker:
         self.send({"method": method, "params": params})
 
     def serve(self, stdin: IO[str]) -> None:
-        for line in stdin:
-            if not line.strip():
-                continue
-            try:
-                request = json.loads(line)
-            except ValueError:
-                self.notify("log", {"message": f"unparsable request: {line[:200]!r}"})
-                continue
-            request_id = request.get("id")
-            method = request.get("method", "")
-            handler = getattr(self, f"do_{method}", None)
-            if handler is None:
-                self.send(
-                    {
-                        "id": request_id,
-                        "error": {"kind": "method", "message": f"unknown method {method!r}"},
-                    }
-                )
-                continue
-            try:
-                result = handler(request.get("params") or {})
-            except ProjectLoadError as exc:
-                self.send(
-                    {
-                        "id": request_id,
-                        "error": {
-                            "kind": "project",
-                            "message": exc.problem.message,
-                            "problem": exc.problem.to_dict(),
-                        },
-                    }
-                )
-            except Exception as exc:
-                traceback.print_exc(file=sys.stderr)
-                self.send(
-                    {
-                        "id": request_id,
-                        "error": {"kind": "internal", "message": describe_exception(exc)},
-                    }
-                )
-            else:
-                self.send({"id": request_id, "result": result})
-            if method == "shutdown":
+        """Answer requests in order, except that a whole-project lint yields to saved files
+        (``lint_file``) that arrive while it runs (``Inbox``)."""
+        self.inbox.listen(stdin)
+        while True:
+            line = self.inbox.get()
+            if line is None or self.handle(line):
                 return
+
+    def handle(self, line: str) -> bool:
+        """Answer one request line; True after ``shutdown``."""
+        if not line.strip():
+            return False
+        try:
+            request = json.loads(line)
+        except ValueError:
+            self.notify("log", {"message": f"unparsable request: {line[:200]!r}"})
+            return False
+        request_id = request.get("id")
+        method = request.get("method", "")
+        handler = getattr(self, f"do_{method}", None)
+        if handler is None:
+            self.send(
+                {
+                    "id": request_id,
+                    "error": {"kind": "method", "message": f"unknown method {method!r}"},
+                }
+            )
+            return False
+        try:
+            result = handler(request.get("params") or {})
+        except ProjectLoadError as exc:
+            self.send(
+                {
+                    "id": request_id,
+                    "error": {
+                        "kind": "project",
+                        "message": exc.problem.message,
+                        "problem": exc.problem.to_dict(),
+                    },
+                }
+            )
+        except Exception as exc:
+            traceback.print_exc(file=sys.stderr)
+            self.send(
+                {
+                    "id": request_id,
+                    "error": {"kind": "internal", "message": describe_exception(exc)},
+                }
+            )
+        else:
+            self.send({"id": request_id, "result": result})
+        return method == "shutdown"
 
     # -- methods ---------------------------------------------------------------------------------
     def do_initialize(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -136,9 +146,16 @@ class Worker:
         report = progress if params.get("progress", True) else None
         if targets:
             run = self.session.lint_loaded(overrides, report, [tuple(t) for t in targets])
-        else:  # the whole project: unchanged migrations come from the result cache
-            run = lint_loaded_session(self.session, overrides, report)
-        return self._results(run)
+            return self._results(run)
+        while True:  # the whole project: unchanged migrations come from the result cache
+            try:
+                run = lint_loaded_session(self.session, overrides, report, self.inbox.has_edits)
+            except LintPreempted:  # saved files first, then the rest of the project
+                for line in self.inbox.take_edits():
+                    self.handle(line)
+                self.session.load(overrides)
+            else:
+                return self._results(run)
 
     def do_lint_file(self, params: dict[str, Any]) -> dict[str, Any]:
         """Re-lint one migration (from ``text`` when given), then optionally its descendants."""
@@ -178,5 +195,7 @@ def main() -> None:
     protocol_out = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray prints go to stderr
     sys.stdout = sys.stderr
-    with open(sys.stdin.fileno(), encoding="utf-8", closefd=False) as stdin:
-        Worker(protocol_out).serve(stdin)
+    # never closed here: the inbox's reader thread may still be blocked reading it
+    stdin = open(sys.stdin.fileno(), encoding="utf-8", closefd=False)  # noqa: SIM115
+    Worker(protocol_out).serve(stdin)
+    protocol_out.flush()
