@@ -1,6 +1,6 @@
-"""A long whole-project lint yields to a saved file: the worker answers the ``lint_file`` that
-arrives while the lint runs before it finishes, then finishes the lint without rendering again
-what it had already rendered."""
+"""A long whole-project lint yields to an edited file: the worker answers the ``lint_file`` that
+arrives while the lint runs before it finishes, then finishes the lint (with that buffer)
+without rendering again what it had already rendered."""
 
 from __future__ import annotations
 
@@ -34,7 +34,12 @@ def test_a_saved_file_is_answered_while_the_whole_project_lint_runs(project, tmp
         migrations[name] = SLOW.replace("{previous}", previous).replace("{n}", str(n))
         previous = name
     root = project({"shop": migrations})
-    saved = root / "shop" / "migrations" / "0001_initial.py"
+    edited = root / "shop" / "migrations" / "0009_slow.py"
+    buffer = edited.read_text().replace(
+        "        ],\n    ]\n",
+        '        ],\n        migrations.RemoveField("item", "price"),\n    ]\n',
+    )
+    assert "RemoveField" in buffer
     worker = Worker(root)
     try:
         options = {"cache_path": str(tmp_path / "cache"), "include_apps": ["shop"]}
@@ -42,7 +47,7 @@ def test_a_saved_file_is_answered_while_the_whole_project_lint_runs(project, tmp
         assert worker.proc.stdin is not None and worker.proc.stdout is not None
         for request in (
             {"id": 100, "method": "lint", "params": {}},
-            {"id": 101, "method": "lint_file", "params": {"path": str(saved), "text": None}},
+            {"id": 101, "method": "lint_file", "params": {"path": str(edited), "text": buffer}},
         ):
             worker.proc.stdin.write(json.dumps(request) + "\n")
         worker.proc.stdin.flush()
@@ -57,11 +62,14 @@ def test_a_saved_file_is_answered_while_the_whole_project_lint_runs(project, tmp
             elif "id" in message:
                 answered.append(message["id"])
                 responses[message["id"]] = message
-        assert answered == [101, 100]  # the saved file first
+        assert answered == [101, 100]  # the edited file first
         (first,) = responses[101]["result"]["results"][:1]
-        assert first["name"] == "0001_initial"
-        whole = responses[100]["result"]["results"]
-        assert sorted(r["name"] for r in whole) == sorted(migrations)
+        assert first["name"] == "0009_slow"
+        assert "DROP_COLUMN" in [f["code"] for f in first["findings"]]
+        whole = {r["name"]: r for r in responses[100]["result"]["results"]}
+        assert sorted(whole) == sorted(migrations)
+        # the rest of the lint sees the buffer too: no verdict on text that is no longer there
+        assert "DROP_COLUMN" in [f["code"] for f in whole["0009_slow"]["findings"]]
         fresh = [name for name, cached in rendered if not cached]
         assert len(fresh) == len(set(fresh))  # nothing rendered twice by the whole lint
     finally:

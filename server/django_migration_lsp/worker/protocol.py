@@ -153,6 +153,7 @@ class Worker:
             except LintPreempted:  # saved files first, then the rest of the project
                 for line in self.inbox.take_edits():
                     self.handle(line)
+                    _newer_buffer(line, overrides)
                 self.session.load(overrides)
             else:
                 return self._results(run)
@@ -188,6 +189,17 @@ class Worker:
 
     def do_shutdown(self, params: dict[str, Any]) -> None:
         return None
+
+
+def _newer_buffer(line: str, overrides: dict[str, str]) -> None:
+    """Bring ``overrides`` up to date with a served ``lint_file`` request: its text stands for
+    the file from now on; without text (a save), the file itself does."""
+    params = json.loads(line).get("params") or {}
+    path = os.path.realpath(params.get("path") or "")
+    if params.get("text") is not None:
+        overrides[path] = params["text"]
+    else:
+        overrides.pop(path, None)
 
 
 def main() -> None:
