@@ -241,6 +241,7 @@ class Renderer:
                 rendered.notes.extend(child.notes)
             self._state_forwards(op, app_label, state, rendered)
             return rendered
+        self._slice = slice_request(op, app_label, self.vendor)  # linear long migrations
         self._render_schema_operation(op, app_label, state, rendered)
         return rendered
 
@@ -263,7 +264,6 @@ class Renderer:
     ) -> None:
         seeds = self._seeds(op, app_label, state)
         reverse = isinstance(op, NEEDS_REVERSE)
-        self._slice = slice_request(op, app_label, self.vendor)  # linear long migrations
         before_models = self._subset(state, seeds, reverse, clone=True)
         self._state_forwards(op, app_label, state, rendered)
         self._relations_changed(op, seeds)
