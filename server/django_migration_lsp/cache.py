@@ -1,4 +1,5 @@
-"""Result cache: a repeat run of an unchanged project costs a few file stats, never a stale verdict.
+"""Result cache keys and storage: a repeat run of an unchanged project costs a few file stats,
+never a stale verdict. Pure keys and a file; the runs that use them are in ``runs``.
 
 Two levels, both in one JSON file per (project, database) under the cache directory:
 
@@ -10,7 +11,8 @@ Two levels, both in one JSON file per (project, database) under the cache direct
 2. **Per migration** -> its result, keyed like a Merkle DAG: the migration file's content, the
    keys of its graph parents (so any change upstream invalidates the descendants), the project
    modules the migrations import, Django's version, the vendor and the verdict options. On a
-   level-1 miss, only migrations whose key changed are rendered.
+   level-1 miss, only migrations whose key changed are rendered. The content hashed is the
+   content that was imported and rendered (``django_side.changes``), never a later read.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -29,6 +32,7 @@ from . import __version__
 from .config import LintOptions
 from .findings import LintRun, MigrationResult, ProjectInfo
 
+Key = tuple[str, str]
 CACHE_FORMAT = 1
 SKIP_DIRS = {
     ".git",
@@ -126,11 +130,48 @@ def project_fingerprint(root: Path, options: LintOptions) -> str:
     )
 
 
+#: modules whose frames pass an environment read on (``os.environ.copy()``, ``items()``,
+#: ``os.getenv``, …): the read is the caller's
+_ENVIRON_PLUMBING = {"os", "_collections_abc", __name__}
+_STDLIB = os.path.dirname(os.path.realpath(os.__file__))
+
+
+def reads_a_setting(filename: str) -> bool:
+    """True when an environment read made from ``filename`` can change what the project is:
+    the settings, the apps, third-party packages. Reads of the standard library are not (a copy
+    of the whole environment for a subprocess, as ``ctypes.util.find_library`` makes when
+    psycopg looks for libpq; ``TMPDIR``; ``USER``)."""
+    if filename.startswith("<frozen "):
+        return False
+    real = os.path.realpath(filename)
+    in_stdlib = real.startswith(_STDLIB + os.sep) and not any(
+        part in real for part in ("site-packages", "dist-packages")
+    )
+    return not in_stdlib
+
+
+def _reader_file() -> str:
+    """The file of the first frame, out of the environment plumbing, that asked for a read."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_globals.get("__name__") in _ENVIRON_PLUMBING:
+        frame = frame.f_back  # type: ignore[assignment]
+    return frame.f_code.co_filename if frame is not None else ""
+
+
 class EnvRecorder:
-    """Record which environment variables are read (while the settings are imported)."""
+    """Record the environment variables whose values can change a verdict, as read while the
+    settings and apps are imported: those read by the settings, the apps and third-party code,
+    with the value they had in the caller's environment. Not recorded: reads by the standard
+    library, and reads of a variable after the project itself set it (Django sets ``TZ`` from
+    ``TIME_ZONE``): the settings files that set them are in the fingerprint already."""
 
     def __init__(self) -> None:
         self.read: dict[str, str | None] = {}
+        self.written: set[str] = set()
+
+    def record(self, key: object, value: str | None) -> None:
+        if isinstance(key, str) and key not in self.written and reads_a_setting(_reader_file()):
+            self.read.setdefault(key, value)
 
     def __enter__(self) -> EnvRecorder:
         recorder = self
@@ -141,21 +182,28 @@ class EnvRecorder:
                 try:
                     value = super().__getitem__(key)
                 except KeyError:
-                    recorder.read[key] = None
+                    recorder.record(key, None)
                     raise
-                recorder.read[key] = value
+                recorder.record(key, value)
                 return value
 
             def get(self, key: str, default: Any = None) -> Any:
-                value = super().get(key)
-                recorder.read[key] = value
+                value = original.get(key)
+                recorder.record(key, value)
                 return value if value is not None else default
 
             def __contains__(self, key: object) -> bool:
-                present = super().__contains__(key)
-                if isinstance(key, str):
-                    recorder.read[key] = original.get(key) if present else None
+                present = original.__contains__(key)
+                recorder.record(key, original.get(key) if present else None)  # type: ignore[arg-type]
                 return present
+
+            def __setitem__(self, key: str, value: str) -> None:
+                recorder.written.add(key)
+                super().__setitem__(key, value)
+
+            def __delitem__(self, key: str) -> None:
+                recorder.written.add(key)
+                super().__delitem__(key)
 
         self._original = original
         recording = Recording.__new__(Recording)
@@ -167,122 +215,59 @@ class EnvRecorder:
         os.environ = self._original  # type: ignore[assignment]  # noqa: B003
 
 
-def migration_keys(
-    session: Any, overrides: dict[str, str] | None = None
-) -> dict[tuple[str, str], str]:
-    """Level-2 keys: content + parents' keys (Merkle), plus the session-wide part.
-    ``overrides``: real path -> unsaved text that stands for the file's content."""
-    disk = session.disk
-    graph = session.loader.graph
-    base = _sha(
+def key_base(
+    django_version: str,
+    vendor: str,
+    analyser: str,
+    options: LintOptions,
+    project_files: list[tuple[str, str]],
+) -> str:
+    """The session-wide part of every level-2 key: what the verdict on any migration depends on
+    besides the migration itself and its ancestors."""
+    return _sha(
         CACHE_FORMAT,
         __version__,
-        session.django_version,
-        session.vendor,
-        session.analyser,
-        option_signature(session.options),
-        imported_project_files(session.root, disk),
+        django_version,
+        vendor,
+        analyser,
+        option_signature(options),
+        project_files,
     )
-    content: dict[tuple[str, str], str] = {}
-    for key, path in disk.paths.items():
-        text = overrides.get(os.path.realpath(path)) if overrides else None
-        try:
-            data = text.encode("utf-8") if text is not None else Path(path).read_bytes()
-        except OSError:
-            content[key] = "missing"
-        else:
-            content[key] = hashlib.sha256(data).hexdigest()
-    keys: dict[tuple[str, str], str] = {}
 
-    def key_of(node: tuple[str, str]) -> str:
-        if node in keys:
-            return keys[node]
+
+def migration_keys(
+    parents: Mapping[Key, Sequence[Key]],
+    content: Mapping[Key, str],
+    base: str,
+) -> dict[Key, str]:
+    """Level-2 keys, Merkle style: ``base``, the migration, the hash of the content that was
+    rendered (``content``) and the keys of its graph parents. ``parents`` holds the migrations
+    placed in the graph; any other migration of ``content`` (replaced by a squash in use, or not
+    loadable) is keyed by its content only."""
+    keys: dict[Key, str] = {}
+    for node in parents:
         stack = [node]
         while stack:
             current = stack[-1]
-            parents = sorted(graph.node_map[current].parents) if current in graph.node_map else []
-            missing = [p.key for p in parents if p.key not in keys]
+            if current in keys:
+                stack.pop()
+                continue
+            ups = sorted(parents.get(current, ()))
+            missing = [p for p in ups if p not in keys]
             if missing:
                 stack.extend(missing)
                 continue
             stack.pop()
-            keys[current] = _sha(
-                base, current, content.get(current), [keys[p.key] for p in parents]
-            )
-        return keys[node]
-
-    for node in graph.nodes:
-        key_of(node)
-    for key in disk.paths:  # replaced by a squash or failed to load: content only
-        keys.setdefault(key, _sha(base, key, content.get(key), "unplaced"))
+            keys[current] = _sha(base, current, content.get(current), [keys[p] for p in ups])
+    for key in content:
+        keys.setdefault(key, _sha(base, key, content[key], "unplaced"))
     return keys
-
-
-def imported_project_files(root: Path, disk: Any) -> list[tuple[str, str]]:
-    """Hashes of project files (outside migrations) that migration modules import from."""
-    root_s = str(root)
-    files: set[str] = set()
-    for migration in disk.migrations.values():
-        module = sys.modules.get(type(migration).__module__)
-        if module is None:
-            continue
-        for value in vars(module).values():
-            name = getattr(value, "__module__", None) or getattr(value, "__name__", None)
-            mod = sys.modules.get(name) if isinstance(name, str) else None
-            file = getattr(mod, "__file__", None) if mod is not None else None
-            if file and file.startswith(root_s) and "/migrations/" not in file:
-                files.add(file)
-    out = []
-    for file in sorted(files):
-        try:
-            out.append(
-                (os.path.relpath(file, root), hashlib.sha256(Path(file).read_bytes()).hexdigest())
-            )
-        except OSError:
-            continue
-    return out
 
 
 def cache_file(root: Path, options: LintOptions) -> Path:
     directory = Path(options.cache_path) if options.cache_path else default_cache_dir()
     name = hashlib.sha256(str(root).encode()).hexdigest()[:16]
     return directory / f"{name}-{options.database}.json"
-
-
-def _load(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return data if data.get("format") == CACHE_FORMAT else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def _save(path: Path, data: dict[str, Any]) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
-
-
-def _level1(data: dict[str, Any], fingerprint: str) -> LintRun | None:
-    level1 = data.get("run")
-    if not (
-        level1
-        and level1.get("fingerprint") == fingerprint
-        and all(os.environ.get(k) == v for k, v in level1.get("env", {}).items())
-    ):
-        return None
-    run = LintRun(
-        ProjectInfo(**level1["project"]),
-        [MigrationResult.from_dict(r) for r in level1["results"]],
-        list(level1.get("problems", [])),
-    )
-    for result in run.results:
-        result.cached = True
-    return run
 
 
 def cache_path_for(root: Path, options: LintOptions) -> Path | None:
@@ -294,95 +279,90 @@ def cache_path_for(root: Path, options: LintOptions) -> Path | None:
     return cache_file(project_root, options)
 
 
-def cached_run(root: Path, options: LintOptions) -> LintRun | None:
-    """The whole run from the cache when nothing it depends on changed; needs no Django."""
-    path = cache_path_for(root, options)
-    if path is None:
-        return None
-    return _level1(_load(path), project_fingerprint(root, options))
+@dataclass(frozen=True)
+class WholeRun:
+    """The level-1 entry: a run and what it was computed under."""
+
+    fingerprint: str
+    env: dict[str, str | None]
+    run: LintRun
 
 
-def lint_reusing(
-    session: Any,
-    data: dict[str, Any],
-    overrides: dict[str, str] | None = None,
-    progress: Callable[..., None] | None = None,
-) -> tuple[LintRun, dict[str, Any]]:
-    """Lint the loaded ``session``, reusing the per-migration results of ``data`` (a cache
-    file's contents) whose keys did not change. Returns the run and the per-migration results
-    to store: those of this run first, then the newest of the others (the file's version of a
-    migration linted from an unsaved buffer, another set of options), up to as many again."""
-    keys = migration_keys(session, overrides)
-    stored = data.get("migrations", {})
+class CacheFile:
+    """One cache file's contents: the whole-run entry and the per-migration results."""
 
-    def reuse(key: tuple[str, str]) -> MigrationResult | None:
-        entry = stored.get(keys[key])
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        data = self._read(path)
+        self.run_entry: dict[str, Any] | None = data.get("run")
+        self.migrations: dict[str, Any] = data.get("migrations", {})
+
+    @staticmethod
+    def _read(path: Path) -> dict[str, Any]:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return data if data.get("format") == CACHE_FORMAT else {}
+        except (OSError, ValueError, AttributeError):
+            return {}
+
+    def whole_run(self, fingerprint: str) -> LintRun | None:
+        """The stored run when its fingerprint and recorded environment still hold."""
+        entry = self.run_entry
+        if not (
+            entry
+            and entry.get("fingerprint") == fingerprint
+            and all(os.environ.get(k) == v for k, v in entry.get("env", {}).items())
+        ):
+            return None
+        run = LintRun(
+            ProjectInfo(**entry["project"]),
+            [MigrationResult.from_dict(r) for r in entry["results"]],
+            list(entry.get("problems", [])),
+        )
+        for result in run.results:
+            result.cached = True
+        return run
+
+    def result(self, key: str) -> MigrationResult | None:
+        """The stored result of the migration whose level-2 key is ``key``."""
+        entry = self.migrations.get(key)
         if entry is None:
             return None
         result = MigrationResult.from_dict(entry)
         result.cached = True
         return result
 
-    run = session.lint_loaded(overrides, progress, None, reuse)
-    new_store: dict[str, Any] = {}
-    for result in run.results:
-        entry = result.to_dict()
-        entry["cached"] = False
-        new_store[keys[(result.app, result.name)]] = entry
-    bound = 2 * len(new_store) + 100
-    for key, entry in stored.items():
-        if len(new_store) >= bound:
-            break
-        new_store.setdefault(key, entry)
-    return run, new_store
+    def store_results(self, results: Mapping[str, MigrationResult]) -> None:
+        """Per-migration results of this run (by level-2 key) first, then the newest of the
+        others (the file's version of a migration linted from an unsaved buffer, another set of
+        options), up to as many again."""
+        store: dict[str, Any] = {}
+        for key, result in results.items():
+            entry = result.to_dict()
+            entry["cached"] = False
+            store[key] = entry
+        bound = 2 * len(store) + 100
+        for key, entry in self.migrations.items():
+            if len(store) >= bound:
+                break
+            store.setdefault(key, entry)
+        self.migrations = store
 
+    def store_run(self, whole: WholeRun) -> None:
+        self.run_entry = {
+            "fingerprint": whole.fingerprint,
+            "env": whole.env,
+            "project": whole.run.project.to_dict(),
+            "results": [r.to_dict() for r in whole.run.results],
+            "problems": whole.run.problems,
+        }
 
-def lint_with_cache(
-    session: Any,
-    overrides: dict[str, str] | None = None,
-    progress: Callable[..., None] | None = None,
-) -> LintRun:
-    """Lint a loaded session (the language server's worker), reusing and refreshing the
-    per-migration results of the cache file; the whole-run entry of the file is left as it is
-    (it checks its own fingerprint)."""
-    path = cache_path_for(session.root, session.options)
-    if path is None:
-        return session.lint_loaded(overrides, progress)
-    data = _load(path)
-    run, new_store = lint_reusing(session, data, overrides, progress)
-    _save(path, {"format": CACHE_FORMAT, "run": data.get("run"), "migrations": new_store})
-    return run
-
-
-def cached_lint(root: Path, options: LintOptions, session_class: Callable[..., Any]) -> Any:
-    """Lint ``root`` with ``options``, using and refreshing the cache unless ``no_cache``."""
-    path = cache_path_for(root, options)
-    if path is None:
-        session = session_class(root, options)
-        return session.lint()
-    data = _load(path)
-    fingerprint = project_fingerprint(root, options)
-    hit = _level1(data, fingerprint)
-    if hit is not None:
-        return hit
-
-    with EnvRecorder() as env:
-        session = session_class(root, options)
-    env.read.pop("DJANGO_SETTINGS_MODULE", None)  # set by us; the fingerprint has the original
-    session.load()
-    run, new_store = lint_reusing(session, data)
-    _save(
-        path,
-        {
-            "format": CACHE_FORMAT,
-            "run": {
-                "fingerprint": fingerprint,
-                "env": env.read,
-                "project": run.project.to_dict(),
-                "results": [r.to_dict() for r in run.results],
-                "problems": run.problems,
-            },
-            "migrations": new_store,
-        },
-    )
-    return run
+    def save(self) -> None:
+        data = {"format": CACHE_FORMAT, "run": self.run_entry, "migrations": self.migrations}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(data), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # a cache that cannot be written only costs time

@@ -231,10 +231,10 @@ def run_lint(args: argparse.Namespace, argv: list[str]) -> int:
     reexec = _maybe_reexec(root, options.python, argv)
     if reexec is not None:
         return reexec
-    from . import cache as cache_mod
+    from . import runs
 
     started = time.perf_counter()
-    run = cache_mod.cached_run(root, options)  # a hit needs no Django at all
+    run, run_cache = runs.whole_run(root, options)  # a hit needs no Django at all
     if run is not None:
         return report_lint(run, args, options, started)
     try:
@@ -247,11 +247,10 @@ def run_lint(args: argparse.Namespace, argv: list[str]) -> int:
             args.verbosity,
         )
     from .django_side.loading import ProjectLoadError
-    from .engine import LintSession
 
     os.chdir(root)
     try:
-        run = cache_mod.cached_lint(root, options, LintSession)
+        run = runs.lint_project(root, options, run_cache)
     except ProjectLoadError as exc:
         where = ""
         problem = exc.problem

@@ -167,7 +167,9 @@ class LintSession:
         When no migration's dependencies, replaces or run_before changed (the usual save in the
         editor), the graph of the previous load is kept with the new Migration objects in it.
         """
-        disk = load_disk_migrations(overrides, frozenset(fresh), previous=self.disk)
+        disk = load_disk_migrations(
+            overrides, frozenset(fresh), previous=self.disk, root=str(self.root)
+        )
         shape = GraphShape(disk, self._shape)
         if self.loader is not None and self._reusable and shape == self._shape:
             refresh_loader(self.loader, disk)

@@ -52,6 +52,10 @@ def main() -> None:
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
+    from django_migration_lsp.django_side import guard
+
+    guard.uninstall()  # ours rendered under the connection guard; Django's path needs the database
+
     report = {
         "migrations": len(plan),
         "equal": 0,

@@ -1,7 +1,8 @@
 """Read-only access to ``django_migrations``: the only thing the linter ever reads from a DB.
 
 Never creates the table (``MigrationRecorder.ensure_schema`` is not called), never creates a
-missing SQLite file, and puts PostgreSQL/MySQL sessions in read-only mode before the SELECT.
+missing SQLite file: the reads run in a ``guard.read_only_session`` (PostgreSQL sessions opened
+read-only, MySQL set READ ONLY, SQLite opened ``mode=ro``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from .guard import read_only_session
 from .loading import describe_exception
 
 
@@ -22,17 +24,6 @@ class AppliedRow:
     app: str
     name: str
     applied: Any
-
-
-def _make_read_only(connection: Any) -> None:
-    vendor = connection.vendor
-    with connection.cursor() as cursor:
-        if vendor == "postgresql":
-            cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
-        elif vendor == "mysql":
-            cursor.execute("SET SESSION TRANSACTION READ ONLY")
-        elif vendor == "sqlite":
-            cursor.execute("PRAGMA query_only = ON")
 
 
 def applied_rows(alias: str) -> list[AppliedRow]:
@@ -55,9 +46,7 @@ def applied_rows(alias: str) -> list[AppliedRow]:
                 "created (the linter never writes to a database)"
             )
     try:
-        connection.ensure_connection()
-        _make_read_only(connection)
-        with connection.cursor() as cursor:
+        with read_only_session(connection.alias), connection.cursor() as cursor:
             tables = connection.introspection.table_names(cursor)
             if "django_migrations" not in tables:
                 return []
@@ -70,8 +59,6 @@ def applied_rows(alias: str) -> list[AppliedRow]:
             f"could not read django_migrations from database alias {alias!r}: "
             f"{describe_exception(exc)}"
         ) from exc
-    finally:
-        connection.close()
 
 
 def applied_keys(alias: str) -> set[tuple[str, str]]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import importlib
-import importlib.util
 import os
 import pkgutil
 import sys
@@ -19,6 +18,14 @@ import types
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .importer import (
+    import_stamped,
+    project_modules_of,
+    refresh_project_modules,
+    stamp_project_modules,
+)
+from .stamps import Stamp
 
 SETTINGS_ENV = "DJANGO_SETTINGS_MODULE"
 
@@ -128,6 +135,9 @@ def setup_django(root: Path, settings: str | None = None) -> str:
         from django.conf import settings as django_settings
 
         _replace_missing_backends(django_settings)
+        from .guard import install as block_connections
+
+        block_connections()  # from here on nothing connects but read-only sessions (guard)
         django.setup()
     except Exception as exc:
         path, line, col = locate_exception(exc, root)
@@ -167,25 +177,6 @@ def migration_file(module: types.ModuleType) -> str | None:
     if file and file.endswith(".pyc"):
         file = file[:-1]
     return file
-
-
-def exec_module_from_text(name: str, path: str, text: str) -> types.ModuleType:
-    """Import module ``name`` from ``text`` (an editor's unsaved buffer) as if it were ``path``."""
-    sys.modules.pop(name, None)  # never leave an older version behind, even on a syntax error
-    spec = importlib.util.spec_from_loader(name, loader=None, origin=path)
-    assert spec is not None
-    module = importlib.util.module_from_spec(spec)
-    module.__file__ = path
-    package, _, _ = name.rpartition(".")
-    module.__package__ = package
-    code = compile(text, path, "exec", dont_inherit=True)
-    sys.modules[name] = module
-    try:
-        exec(code, module.__dict__)
-    except BaseException:
-        sys.modules.pop(name, None)
-        raise
-    return module
 
 
 #: a directory listing is reused while the directory's mtime is older than this (ns): a file
@@ -234,6 +225,12 @@ class DiskMigrations:
     listings: dict[tuple[str, ...], tuple[tuple[int, ...], list[str]]] = field(
         default_factory=dict, repr=False
     )
+    #: what each imported migration module was executed from (see ``importer``)
+    stamps: dict[tuple[str, str], Stamp] = field(default_factory=dict, repr=False)
+    #: the project modules each imported migration takes objects from
+    imports: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict, repr=False)
+    #: what each of those project modules was executed from
+    module_stamps: dict[str, Stamp] = field(default_factory=dict, repr=False)
 
     def key_of(self, path: str) -> tuple[str, str] | None:
         """The migration a file path (any spelling, symlinks resolved) belongs to."""
@@ -252,51 +249,31 @@ def load_disk_migrations(
     overrides: dict[str, str] | None = None,
     fresh: frozenset[str] = frozenset(),
     previous: DiskMigrations | None = None,
+    root: str | None = None,
 ) -> DiskMigrations:
     """Import every migration module of every installed app, recording failures per file.
 
     ``overrides`` maps absolute file paths to source text that replaces the file's content
-    (unsaved editor buffers). Module names in ``fresh`` are re-imported even when cached.
-    ``previous``: a former load whose Migration instances are reused where the module is
-    unchanged (same class object), so repeated loads cost little.
+    (unsaved editor buffers). Module names in ``fresh`` are executed again even if unchanged.
+    ``previous``: a former load; a module whose source (file or buffer) did not change since
+    then is not executed again, and its Migration instance is reused (same class object), so
+    repeated loads cost little; any other is (``importer``). ``root``: the project directory
+    (default: the current one), whose modules imported by migrations are tracked too.
     """
     from django.apps import apps
-    from django.db.migrations.loader import MIGRATIONS_MODULE_NAME, MigrationLoader
 
     overrides = {os.path.realpath(k): v for k, v in (overrides or {}).items()}
     result = DiskMigrations()
+    root_s = os.path.realpath(root or os.getcwd())
+    result.module_stamps, reexecuted = refresh_project_modules(
+        previous.module_stamps if previous else {}
+    )
     for app_config in apps.get_app_configs():
         label = app_config.label
-        module_name, explicit = MigrationLoader.migrations_module(label)
-        if module_name is None:
-            result.unmigrated_apps.add(label)
+        found = _migrations_package(label, result)
+        if found is None:
             continue
-        try:
-            package = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if not explicit and exc.name and MIGRATIONS_MODULE_NAME in exc.name.split("."):
-                result.unmigrated_apps.add(label)
-                continue
-            if explicit and exc.name == module_name:
-                result.unmigrated_apps.add(label)
-                continue
-            path, line, col = locate_exception(exc, Path.cwd())
-            result.app_problems.append(
-                LoadProblem("import", describe_exception(exc), path, line, col, app=label)
-            )
-            continue
-        except Exception as exc:
-            path, line, col = locate_exception(exc, Path.cwd())
-            result.app_problems.append(
-                LoadProblem("import", describe_exception(exc), path, line, col, app=label)
-            )
-            continue
-        if not hasattr(package, "__path__") or (
-            getattr(package, "__file__", None) is None and not isinstance(package.__path__, list)
-        ):
-            result.unmigrated_apps.add(label)
-            continue
-        result.migrated_apps.add(label)
+        module_name, package = found
         names = migration_module_names(
             list(package.__path__), previous.listings if previous else {}, result.listings
         )
@@ -306,83 +283,138 @@ def load_disk_migrations(
             key = (label, name)
             dotted = f"{module_name}.{name}"
             path = os.path.join(pkg_dir, f"{name}.py")
-            real = os.path.join(real_dir, f"{name}.py")
             result.paths[key] = path
-            try:
-                if real in overrides:
-                    module = exec_module_from_text(dotted, path, overrides[real])
-                elif dotted in fresh and dotted in sys.modules:
-                    module = importlib.reload(sys.modules[dotted])
-                else:
-                    module = importlib.import_module(dotted)
-            except SyntaxError as exc:
-                result.problems[key] = LoadProblem(
-                    "syntax",
-                    f"{exc.msg} (line {exc.lineno}); the migration cannot be imported, so its "
-                    "SQL cannot be rendered and migrations that depend on it are not checked "
-                    "against the database state.",
-                    path=path,
-                    line=exc.lineno,
-                    col=(exc.offset - 1) if exc.offset else None,
-                    app=label,
-                    migration=name,
-                )
-                continue
-            except UnicodeDecodeError as exc:
-                result.problems[key] = LoadProblem(
-                    "decode",
-                    f"The file is not valid UTF-8 ({exc.reason} at byte {exc.start}); save it "
-                    "as UTF-8 or declare its encoding.",
-                    path=path,
-                    app=label,
-                    migration=name,
-                )
-                continue
-            except BaseException as exc:  # user code: anything can happen
-                if isinstance(exc, KeyboardInterrupt):
-                    raise
-                epath, line, col = locate_exception(exc, Path(pkg_dir))
-                result.problems[key] = LoadProblem(
-                    "import",
-                    f"Importing the migration raised {describe_exception(exc)}; fix it so "
-                    "Django can load the migration (Django's own `migrate` would fail too).",
-                    path=epath or path,
-                    line=line,
-                    col=col,
-                    app=label,
-                    migration=name,
-                )
-                continue
-            migration_class = getattr(module, "Migration", None)
-            if migration_class is None:
-                result.problems[key] = LoadProblem(
-                    "import",
-                    "The module has no `Migration` class, so Django cannot load it as a "
-                    "migration; define `class Migration(migrations.Migration)` or move the "
-                    "file out of the migrations package.",
-                    path=path,
-                    line=1,
-                    app=label,
-                    migration=name,
-                )
-                continue
-            reused = previous.migrations.get(key) if previous is not None else None
-            if reused is not None and type(reused) is migration_class:
-                result.migrations[key] = reused
-                continue
-            try:
-                result.migrations[key] = migration_class(name, label)
-            except Exception as exc:
-                result.problems[key] = LoadProblem(
-                    "import",
-                    f"Instantiating the Migration class raised {describe_exception(exc)}.",
-                    path=path,
-                    app=label,
-                    migration=name,
-                )
+            force = dotted in fresh or bool(
+                previous is not None and previous.imports.get(key, frozenset()) & reexecuted
+            )
+            text = overrides.get(os.path.join(real_dir, f"{name}.py"))
+            _load_migration(result, key, dotted, path, text, previous, force, root_s)
     if previous is not None and previous.paths == result.paths:
         result._by_real_path = previous._by_real_path  # same files: same resolved paths
     return result
+
+
+def _migrations_package(label: str, result: DiskMigrations) -> tuple[str, Any] | None:
+    """(module name, package) of the app's migrations; None when it has none (recorded in
+    ``result``: unmigrated, or an app problem when the package fails to import)."""
+    from django.db.migrations.loader import MIGRATIONS_MODULE_NAME, MigrationLoader
+
+    module_name, explicit = MigrationLoader.migrations_module(label)
+    if module_name is None:
+        result.unmigrated_apps.add(label)
+        return None
+    try:
+        package = importlib.import_module(module_name)
+    except Exception as exc:
+        if isinstance(exc, ModuleNotFoundError) and (
+            (not explicit and exc.name and MIGRATIONS_MODULE_NAME in exc.name.split("."))
+            or (explicit and exc.name == module_name)
+        ):
+            result.unmigrated_apps.add(label)
+            return None
+        path, line, col = locate_exception(exc, Path.cwd())
+        result.app_problems.append(
+            LoadProblem("import", describe_exception(exc), path, line, col, app=label)
+        )
+        return None
+    if not hasattr(package, "__path__") or (
+        getattr(package, "__file__", None) is None and not isinstance(package.__path__, list)
+    ):
+        result.unmigrated_apps.add(label)
+        return None
+    result.migrated_apps.add(label)
+    return module_name, package
+
+
+def _load_migration(
+    result: DiskMigrations,
+    key: tuple[str, str],
+    dotted: str,
+    path: str,
+    text: str | None,
+    previous: DiskMigrations | None,
+    force: bool,
+    root: str,
+) -> None:
+    """Import one migration module (from ``text`` when given) into ``result``: its Migration
+    instance, stamp and project imports, or the located problem that kept it out."""
+    label, name = key
+    try:
+        module, stamp = import_stamped(
+            dotted, path, text, previous.stamps.get(key) if previous else None, force
+        )
+    except BaseException as exc:  # user code: anything can happen
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        result.problems[key] = _import_problem(exc, key, path)
+        return
+    result.stamps[key] = stamp
+    result.imports[key] = frozenset(project_modules_of(module, root))
+    stamp_project_modules(result.imports[key], result.module_stamps)
+    migration_class = getattr(module, "Migration", None)
+    if migration_class is None:
+        result.problems[key] = LoadProblem(
+            "import",
+            "The module has no `Migration` class, so Django cannot load it as a "
+            "migration; define `class Migration(migrations.Migration)` or move the "
+            "file out of the migrations package.",
+            path=path,
+            line=1,
+            app=label,
+            migration=name,
+        )
+        return
+    reused = previous.migrations.get(key) if previous is not None else None
+    if reused is not None and type(reused) is migration_class:
+        result.migrations[key] = reused
+        return
+    try:
+        result.migrations[key] = migration_class(name, label)
+    except Exception as exc:
+        result.problems[key] = LoadProblem(
+            "import",
+            f"Instantiating the Migration class raised {describe_exception(exc)}.",
+            path=path,
+            app=label,
+            migration=name,
+        )
+
+
+def _import_problem(exc: BaseException, key: tuple[str, str], path: str) -> LoadProblem:
+    """The located problem of a migration module that raised ``exc`` when imported."""
+    label, name = key
+    if isinstance(exc, SyntaxError):
+        return LoadProblem(
+            "syntax",
+            f"{exc.msg} (line {exc.lineno}); the migration cannot be imported, so its "
+            "SQL cannot be rendered and migrations that depend on it are not checked "
+            "against the database state.",
+            path=path,
+            line=exc.lineno,
+            col=(exc.offset - 1) if exc.offset else None,
+            app=label,
+            migration=name,
+        )
+    if isinstance(exc, UnicodeDecodeError):
+        return LoadProblem(
+            "decode",
+            f"The file is not valid UTF-8 ({exc.reason} at byte {exc.start}); save it "
+            "as UTF-8 or declare its encoding.",
+            path=path,
+            app=label,
+            migration=name,
+        )
+    epath, line, col = locate_exception(exc, Path(os.path.dirname(path)))
+    return LoadProblem(
+        "import",
+        f"Importing the migration raised {describe_exception(exc)}; fix it so "
+        "Django can load the migration (Django's own `migrate` would fail too).",
+        path=epath or path,
+        line=line,
+        col=col,
+        app=label,
+        migration=name,
+    )
 
 
 def _edges(value: Any) -> tuple[tuple[str, ...], ...]:

@@ -28,6 +28,7 @@ from ..sqltext import split_sql
 from . import facts as facts_mod
 from .loading import describe_exception
 from .offline import OfflineError, connections_blocked, offline_connection, schema_editor
+from .slicing import field_slice, slice_request
 
 Key = tuple[str, str]
 
@@ -123,6 +124,8 @@ class Renderer:
         self._reverse: dict[Key, set[Key]] | None = None
         self._outgoing: dict[Key, set[Key]] = {}
         self._reverse_state: ProjectState | None = None
+        self._slice: tuple[Key, frozenset[str]] | None = None  # of the operation being rendered
+        self._pk_names: dict[Key, str] = {}  # model -> its primary key field (slicing)
 
     @property
     def vendor(self) -> str | None:
@@ -232,6 +235,7 @@ class Renderer:
                 rendered.notes.extend(child.notes)
             self._state_forwards(op, app_label, state, rendered)
             return rendered
+        self._slice = slice_request(op, app_label, self.vendor)  # linear long migrations
         self._render_schema_operation(op, app_label, state, rendered)
         return rendered
 
@@ -356,10 +360,14 @@ class Renderer:
         full = set(seeds)
         if reverse:
             full |= self._pointing_at(state, seeds)
+        sliced: dict[Key, ModelState] = {}
+        if self._slice is not None and self._slice[0] in state.models:
+            key, names = self._slice
+            sliced[key] = field_slice(state.models[key], names, self._pk_names)
         todo = list(full)
         while todo:  # explicit through models are rendered in full too
             key = todo.pop()
-            model_state = state.models.get(key) or self.real_models.get(key)
+            model_state = sliced.get(key) or state.models.get(key) or self.real_models.get(key)
             if model_state is None:
                 continue
             for f in model_state.fields.values():
@@ -372,7 +380,8 @@ class Renderer:
                     if target not in full:
                         full.add(target)
                         todo.append(target)
-        out = self._snapshot(state, full, clone)
+        out = self._snapshot(state, full - sliced.keys(), clone)
+        out.update((k, v) for k, v in sliced.items() if k in full)
         needed: dict[Key, set[str]] = {}
         for key, model_state in list(out.items()):
             self._note_targets(model_state, key, needed)

@@ -30,7 +30,7 @@ from .code_actions import quick_fixes
 from .diagnostics import diagnostics_for, problem_diagnostic, to_range
 from .hover import migration_sql, operation_at, operation_markdown
 from .logs import ClientLogHandler
-from .workers import WorkerClient, WorkerDied, WorkerError, WorkerTimeout
+from .workers import WorkerClient, WorkerDied, WorkerError, WorkerTimeout, worker_environment
 
 log = logging.getLogger("django_migration_lsp.lsp")
 
@@ -743,7 +743,10 @@ async def makemigrations(ls: MigrationServer, *args: Any) -> str:
     if runtime is None:
         return "no Django project there"
     python = projects_mod.interpreter(runtime.project.root, runtime.project.options)
-    command = [python, "manage.py", "makemigrations", "--noinput"]
+    # Django's makemigrations behind the worker's connection guard (never writes to a database)
+    command = [python, "-m", "django_migration_lsp.worker.makemigrations", "--noinput"]
+    if runtime.project.options.get("settings"):
+        command += ["--settings", str(runtime.project.options["settings"])]
     if app:
         command.append(str(app))
     if merge:
@@ -751,6 +754,7 @@ async def makemigrations(ls: MigrationServer, *args: Any) -> str:
     process = await asyncio.create_subprocess_exec(
         *command,
         cwd=str(runtime.project.root),
+        env=worker_environment(),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )

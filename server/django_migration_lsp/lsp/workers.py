@@ -20,6 +20,15 @@ PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
 STREAM_LIMIT = 64 * 1024 * 1024
 
 
+def worker_environment() -> dict[str, str]:
+    """The environment of a process of ours in the project's interpreter (the worker, the
+    guarded makemigrations): our package's parent first on ``PYTHONPATH``."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [PACKAGE_PARENT, env.get("PYTHONPATH")]))
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
 class WorkerError(Exception):
     """The worker answered with an error (``kind``: project, internal, method)."""
 
@@ -58,9 +67,7 @@ class WorkerClient:
         return self.process is not None and self.process.returncode is None
 
     async def start(self) -> None:
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [PACKAGE_PARENT, env.get("PYTHONPATH")]))
-        env["PYTHONUNBUFFERED"] = "1"
+        env = worker_environment()
         self.process = await asyncio.create_subprocess_exec(
             self.python,
             "-m",

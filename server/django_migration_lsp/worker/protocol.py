@@ -15,9 +15,10 @@ import traceback
 from pathlib import Path
 from typing import IO, Any
 
-from ..cache import lint_with_cache
 from ..config import LintOptions
 from ..django_side.loading import ProjectLoadError, describe_exception
+from ..runs import LintPreempted, lint_loaded_session
+from .inbox import Inbox
 
 
 class Worker:
@@ -27,8 +28,8 @@ class Worker:
         self.out = out
         self.session: Any = None
         self.root: Path | None = None
-        self.overridden: dict[str, str] = {}  # path -> module name of unsaved buffers loaded
         self.load_error: dict[str, Any] | None = None
+        self.inbox = Inbox()
 
     # -- transport -----------------------------------------------------------------------------
     def send(self, message: dict[str, Any]) -> None:
@@ -39,50 +40,58 @@ class Worker:
         self.send({"method": method, "params": params})
 
     def serve(self, stdin: IO[str]) -> None:
-        for line in stdin:
-            if not line.strip():
-                continue
-            try:
-                request = json.loads(line)
-            except ValueError:
-                self.notify("log", {"message": f"unparsable request: {line[:200]!r}"})
-                continue
-            request_id = request.get("id")
-            method = request.get("method", "")
-            handler = getattr(self, f"do_{method}", None)
-            if handler is None:
-                self.send(
-                    {
-                        "id": request_id,
-                        "error": {"kind": "method", "message": f"unknown method {method!r}"},
-                    }
-                )
-                continue
-            try:
-                result = handler(request.get("params") or {})
-            except ProjectLoadError as exc:
-                self.send(
-                    {
-                        "id": request_id,
-                        "error": {
-                            "kind": "project",
-                            "message": exc.problem.message,
-                            "problem": exc.problem.to_dict(),
-                        },
-                    }
-                )
-            except Exception as exc:
-                traceback.print_exc(file=sys.stderr)
-                self.send(
-                    {
-                        "id": request_id,
-                        "error": {"kind": "internal", "message": describe_exception(exc)},
-                    }
-                )
-            else:
-                self.send({"id": request_id, "result": result})
-            if method == "shutdown":
+        """Answer requests in order, except that a whole-project lint yields to saved files
+        (``lint_file``) that arrive while it runs (``Inbox``)."""
+        self.inbox.listen(stdin)
+        while True:
+            line = self.inbox.get()
+            if line is None or self.handle(line):
                 return
+
+    def handle(self, line: str) -> bool:
+        """Answer one request line; True after ``shutdown``."""
+        if not line.strip():
+            return False
+        try:
+            request = json.loads(line)
+        except ValueError:
+            self.notify("log", {"message": f"unparsable request: {line[:200]!r}"})
+            return False
+        request_id = request.get("id")
+        method = request.get("method", "")
+        handler = getattr(self, f"do_{method}", None)
+        if handler is None:
+            self.send(
+                {
+                    "id": request_id,
+                    "error": {"kind": "method", "message": f"unknown method {method!r}"},
+                }
+            )
+            return False
+        try:
+            result = handler(request.get("params") or {})
+        except ProjectLoadError as exc:
+            self.send(
+                {
+                    "id": request_id,
+                    "error": {
+                        "kind": "project",
+                        "message": exc.problem.message,
+                        "problem": exc.problem.to_dict(),
+                    },
+                }
+            )
+        except Exception as exc:
+            traceback.print_exc(file=sys.stderr)
+            self.send(
+                {
+                    "id": request_id,
+                    "error": {"kind": "internal", "message": describe_exception(exc)},
+                }
+            )
+        else:
+            self.send({"id": request_id, "result": result})
+        return method == "shutdown"
 
     # -- methods ---------------------------------------------------------------------------------
     def do_initialize(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -116,25 +125,6 @@ class Worker:
             "ignore_migration_providers": available,
         }
 
-    def _fresh_modules(self, paths: list[str]) -> set[str]:
-        fresh = set()
-        for path in paths:
-            module = self._module_of(path)
-            if module:
-                fresh.add(module)
-        for path, module in list(self.overridden.items()):
-            fresh.add(module)
-            del self.overridden[path]
-        return fresh
-
-    def _module_of(self, path: str) -> str | None:
-        if self.session is None or self.session.disk is None:
-            return None
-        key = self.session.disk.key_of(path)
-        migration = self.session.disk.migrations.get(key) if key else None
-        module = sys.modules.get(type(migration).__module__) if migration is not None else None
-        return module.__name__ if module else None
-
     def _results(self, run: Any) -> dict[str, Any]:
         return {
             "results": [r.to_dict() for r in run.results],
@@ -146,26 +136,27 @@ class Worker:
         """Lint every selected migration (or ``targets``), streaming ``progress``."""
         assert self.session is not None, "initialize first"
         overrides = {os.path.realpath(k): v for k, v in (params.get("overrides") or {}).items()}
-        fresh = self._fresh_modules(list(params.get("changed") or []))
         targets = params.get("targets")
 
         def progress(done: int, total: int, result: Any) -> None:
             self.notify("progress", {"done": done, "total": total, "result": result.to_dict()})
 
-        self.session.load(overrides, fresh)
+        # every file and project module is compared with what was loaded last (its stamp)
+        self.session.load(overrides)
         report = progress if params.get("progress", True) else None
         if targets:
             run = self.session.lint_loaded(overrides, report, [tuple(t) for t in targets])
-        else:  # the whole project: unchanged migrations come from the result cache
-            run = lint_with_cache(self.session, overrides, report)
-        self._remember_overrides(overrides)
-        return self._results(run)
-
-    def _remember_overrides(self, overrides: dict[str, str]) -> None:
-        for path in overrides:
-            module = self._module_of(path)
-            if module:
-                self.overridden[path] = module
+            return self._results(run)
+        while True:  # the whole project: unchanged migrations come from the result cache
+            try:
+                run = lint_loaded_session(self.session, overrides, report, self.inbox.has_edits)
+            except LintPreempted:  # saved files first, then the rest of the project
+                for line in self.inbox.take_edits():
+                    self.handle(line)
+                    _newer_buffer(line, overrides)
+                self.session.load(overrides)
+            else:
+                return self._results(run)
 
     def do_lint_file(self, params: dict[str, Any]) -> dict[str, Any]:
         """Re-lint one migration (from ``text`` when given), then optionally its descendants."""
@@ -173,11 +164,9 @@ class Worker:
         path = os.path.realpath(params["path"])
         text = params.get("text")
         overrides = {path: text} if text is not None else {}
-        fresh = self._fresh_modules([path] if text is None else [])
-        self.session.load(overrides, fresh)
+        self.session.load(overrides)
         key = self.session.disk.key_of(path)
         if key is None:
-            self._remember_overrides(overrides)
             return {
                 "results": [],
                 "problems": [f"{path} is not a migration of this project"],
@@ -187,7 +176,6 @@ class Worker:
         if params.get("descendants") and key in self.session.loader.graph.nodes:
             keys += [k for k in self.session.loader.graph.backwards_plan(key) if k != key]
         run = self.session.lint_loaded(overrides, None, keys)
-        self._remember_overrides(overrides)
         run.results.sort(key=lambda r: (r.app, r.name) != key)
         return self._results(run)
 
@@ -203,10 +191,23 @@ class Worker:
         return None
 
 
+def _newer_buffer(line: str, overrides: dict[str, str]) -> None:
+    """Bring ``overrides`` up to date with a served ``lint_file`` request: its text stands for
+    the file from now on; without text (a save), the file itself does."""
+    params = json.loads(line).get("params") or {}
+    path = os.path.realpath(params.get("path") or "")
+    if params.get("text") is not None:
+        overrides[path] = params["text"]
+    else:
+        overrides.pop(path, None)
+
+
 def main() -> None:
     """Run the worker on stdin/stdout (stdout reserved for the protocol)."""
     protocol_out = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray prints go to stderr
     sys.stdout = sys.stderr
-    with open(sys.stdin.fileno(), encoding="utf-8", closefd=False) as stdin:
-        Worker(protocol_out).serve(stdin)
+    # never closed here: the inbox's reader thread may still be blocked reading it
+    stdin = open(sys.stdin.fileno(), encoding="utf-8", closefd=False)  # noqa: SIM115
+    Worker(protocol_out).serve(stdin)
+    protocol_out.flush()

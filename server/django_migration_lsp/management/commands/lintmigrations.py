@@ -30,17 +30,18 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         import argparse
 
-        from ...cache import cached_lint
+        from ... import runs
         from ...config import ConfigError, load_options
+        from ...django_side.guard import install as block_connections
         from ...django_side.loading import ProjectLoadError
-        from ...engine import LintSession
         from ...output import dumps, to_github, to_json, to_sarif, to_text
 
+        block_connections()  # manage.py set Django up; from here on nothing connects
         namespace = argparse.Namespace(**options)
         root = Path(options.get("project_root_path") or os.getcwd()).resolve()
         try:
             lint_options = load_options(root, lint_flags(namespace))
-            run = cached_lint(root, lint_options, LintSession)
+            run = runs.lint(root, lint_options)
         except (ConfigError, ProjectLoadError) as exc:
             self.stderr.write(f"lintmigrations: {exc}")
             sys.exit(2)
