@@ -107,7 +107,7 @@ def add_lint_arguments(
         parser.add_argument("--settings", help="Django settings module (default: from manage.py)")
     parser.add_argument(
         "--format",
-        choices=["text", "json", "github", "sarif"],
+        choices=["text", "json", "github", "sarif", "gitlab"],
         default="text",
         help="output format (default: text)",
     )
@@ -148,7 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--no-database", action="store_true", help="skip the checks that read a database"
     )
-    check.add_argument("--format", choices=["text", "json", "github", "sarif"], default="text")
+    check.add_argument(
+        "--format", choices=["text", "json", "github", "sarif", "gitlab"], default="text"
+    )
     add_verbosity(check)
     serve = sub.add_parser("serve", help="run the language server on stdio")
     serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead (debugging)")
@@ -275,6 +277,10 @@ def report_lint(run: Any, args: argparse.Namespace, options: Any, started: float
         print(dumps(to_json(run.project.to_dict(), results)))
     elif args.format == "sarif":
         print(dumps(to_sarif(run.project.root, results)))
+    elif args.format == "gitlab":
+        from .formats.gitlab import lint_report
+
+        print(dumps(lint_report(run.project.root, results)))
     elif args.format == "github":
         text = to_github(run.project.root, results)
         if text:
@@ -323,6 +329,12 @@ def run_check(args: argparse.Namespace) -> int:
         import json
 
         print(json.dumps(report.to_sarif(), indent=2))
+    elif args.format == "gitlab":
+        import json
+
+        from .formats.gitlab import check_report
+
+        print(json.dumps(check_report(report.project["root"], report.findings), indent=2))
     else:
         print(report.to_text())
     return EXIT_FINDINGS if report.has_errors else EXIT_OK
