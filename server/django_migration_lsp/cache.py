@@ -354,12 +354,18 @@ def lint_with_cache(
     return run
 
 
-def cached_lint(root: Path, options: LintOptions, session_class: Callable[..., Any]) -> Any:
-    """Lint ``root`` with ``options``, using and refreshing the cache unless ``no_cache``."""
+def cached_lint(
+    root: Path,
+    options: LintOptions,
+    session_class: Callable[..., Any],
+    progress: Callable[..., None] | None = None,
+) -> Any:
+    """Lint ``root`` with ``options``, using and refreshing the cache unless ``no_cache``;
+    ``progress`` hears of each migration's result (the engine's ``ProgressCallback``)."""
     path = cache_path_for(root, options)
     if path is None:
         session = session_class(root, options)
-        return session.lint()
+        return session.lint(progress=progress)
     data = _load(path)
     fingerprint = project_fingerprint(root, options)
     hit = _level1(data, fingerprint)
@@ -370,7 +376,7 @@ def cached_lint(root: Path, options: LintOptions, session_class: Callable[..., A
         session = session_class(root, options)
     env.read.pop("DJANGO_SETTINGS_MODULE", None)  # set by us; the fingerprint has the original
     session.load()
-    run, new_store = lint_reusing(session, data)
+    run, new_store = lint_reusing(session, data, progress=progress)
     _save(
         path,
         {
