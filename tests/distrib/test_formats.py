@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,8 +19,9 @@ from django_migration_lsp.rules.catalogue import RULES, docs_url
 from django_migration_lsp.schemas import load_schema, schema_path
 
 from ..checks.test_checks import MODELS, make
-from ..engine.conftest import run_cli
+from ..engine.conftest import INITIAL, run_cli, write_project
 from ..schemas import assert_valid
+from .test_precommit import DROP as DROP_SOURCE
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "shop"
@@ -137,3 +140,30 @@ def test_sarif_help_links_the_rule_section_of_this_version(tmp_path: Path):
         "https://github.com/django-migration-lsp/django-migration-lsp/blob/"
         f"v{__version__}/docs/rules.md#drop-column"
     )
+
+
+def test_manage_py_lintmigrations_speaks_gitlab_too(tmp_path: Path):
+    root = write_project(
+        tmp_path / "site",
+        {"shop": {"0001_initial": INITIAL, "0002_remove_item_price": DROP_SOURCE}},
+        extra_settings='INSTALLED_APPS += ["django_migration_lsp"]',
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env.update(XDG_CACHE_HOME=str(tmp_path / "cache"), CI_PROJECT_DIR=str(root))
+    proc = subprocess.run(
+        [sys.executable, "manage.py", "lintmigrations", "shop", "--format", "gitlab", "--no-cache"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1, proc.stderr
+    issues = json.loads(proc.stdout)
+    assert_code_quality(issues)
+    assert [(i["check_name"], i["location"]) for i in issues] == [
+        (
+            "DROP_COLUMN",
+            {"path": "shop/migrations/0002_remove_item_price.py", "lines": {"begin": 8}},
+        )
+    ]
