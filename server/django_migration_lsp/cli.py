@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .progress import terminal_progress
+from .progress import progress_line
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -253,26 +253,18 @@ def run_lint(args: argparse.Namespace, argv: list[str]) -> int:
     from .engine import LintSession
 
     os.chdir(root)
-    progress = terminal_progress("lint")
     try:
-        if progress:
-            progress.status("setting Django up")
-        run = cache_mod.cached_lint(
-            root, options, LintSession, progress.migration if progress else None
-        )
-        if progress:
-            progress.close()
+        with progress_line("lint", "setting Django up") as progress:
+            run = cache_mod.cached_lint(
+                root, options, LintSession, progress.migration if progress else None
+            )
     except ProjectLoadError as exc:
-        if progress:
-            progress.close()
         where = ""
         problem = exc.problem
         if problem.path:
             where = f"{problem.path}:{problem.line}: " if problem.line else f"{problem.path}: "
         return fail(f"{where}{problem.message}", exc, args.verbosity)
     except ConfigError as exc:
-        if progress:
-            progress.close()
         return fail(f"invalid configuration: {exc}", exc, args.verbosity)
     return report_lint(run, args, options, started)
 
@@ -319,24 +311,20 @@ def run_check(args: argparse.Namespace) -> int:
     except ImportError as exc:
         return fail(f"the cross-checks are not available: {exc}", exc, args.verbosity)
     os.chdir(root)
-    progress = terminal_progress("check")
     try:
-        report = run_checks(
-            root,
-            settings=args.settings,
-            databases=args.database,
-            exclude_apps=args.exclude_apps or [],
-            include_database_checks=not args.no_database,
-            progress=progress,
-        )
+        with progress_line("check") as progress:
+            report = run_checks(
+                root,
+                settings=args.settings,
+                databases=args.database,
+                exclude_apps=args.exclude_apps or [],
+                include_database_checks=not args.no_database,
+                progress=progress,
+            )
     except ProjectLoadError as exc:
-        if progress:
-            progress.close()
         problem = exc.problem
         where = f"{problem.path}:{problem.line}: " if problem.path and problem.line else ""
         return fail(f"{where}{problem.message}", exc, args.verbosity)
-    if progress:
-        progress.close()
     if args.format == "json":
         import json
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, TextIO
 
 CLEAR = "\r\x1b[2K"
@@ -82,3 +83,19 @@ def terminal_progress(
         if wanted(stream, os.environ if env is None else env)
         else None
     )
+
+
+@contextmanager
+def progress_line(
+    command: str, status: str | None = None, stream: TextIO | None = None
+) -> Iterator[TerminalProgress | None]:
+    """``terminal_progress`` for the block, showing ``status`` first; the line is cleared when
+    the block ends, however it ends (so an error message starts on a clean line)."""
+    progress = terminal_progress(command, stream)
+    if progress and status:
+        progress.status(status)
+    try:
+        yield progress
+    finally:
+        if progress:
+            progress.close()

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from ..checks.test_checks import make
+from ..engine.conftest import INITIAL, write_project
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "shop"
@@ -111,3 +112,14 @@ def test_nothing_when_stderr_is_piped(tmp_path: Path):
     )
     assert proc.returncode == 1 and "DROP_COLUMN" in proc.stdout
     assert proc.stderr == ""
+
+
+def test_an_error_starts_on_a_clean_line(tmp_path: Path):
+    root = write_project(
+        tmp_path / "site", {"shop": {"0001_initial": INITIAL}}, extra_settings="import nowhere\n"
+    )
+    status, stdout, tty = run_on_pty("lint", str(root), "--no-cache", env=environment(), cwd=root)
+    assert status == 2 and stdout == ""
+    shown = frames(tty)
+    assert shown[0] == "lint: setting Django up"
+    assert shown[1].startswith("django-migration-lsp: ") and "nowhere" in shown[1], shown
