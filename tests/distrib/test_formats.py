@@ -21,7 +21,7 @@ from django_migration_lsp.schemas import load_schema, schema_path
 from ..checks.test_checks import MODELS, make
 from ..engine.conftest import INITIAL, run_cli, write_project
 from ..schemas import assert_valid
-from .test_precommit import DROP as DROP_SOURCE
+from .sources import DROP as DROP_SOURCE
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "shop"

@@ -16,26 +16,12 @@ from pathlib import Path
 import pytest
 
 from ..engine.conftest import INITIAL, write_project
+from .sources import DROP
 
 REPO = Path(__file__).resolve().parents[2]
 PRE_COMMIT = Path(sys.executable).with_name("pre-commit")
 
 pytestmark = [pytest.mark.network, pytest.mark.slow]
-
-DROP = """\
-from django.db import migrations
-
-
-class Migration(migrations.Migration):
-    dependencies = [("shop", "0001_initial")]
-
-    operations = [
-        migrations.RemoveField(
-            model_name="item",
-            name="price",
-        ),
-    ]
-"""
 
 ADD_NULLABLE = """\
 from django.db import migrations, models
