@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .progress import progress_line
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -107,7 +108,7 @@ def add_lint_arguments(
         parser.add_argument("--settings", help="Django settings module (default: from manage.py)")
     parser.add_argument(
         "--format",
-        choices=["text", "json", "github", "sarif"],
+        choices=["text", "json", "github", "sarif", "gitlab"],
         default="text",
         help="output format (default: text)",
     )
@@ -148,7 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--no-database", action="store_true", help="skip the checks that read a database"
     )
-    check.add_argument("--format", choices=["text", "json", "github", "sarif"], default="text")
+    check.add_argument(
+        "--format", choices=["text", "json", "github", "sarif", "gitlab"], default="text"
+    )
     add_verbosity(check)
     serve = sub.add_parser("serve", help="run the language server on stdio")
     serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead (debugging)")
@@ -250,7 +253,10 @@ def run_lint(args: argparse.Namespace, argv: list[str]) -> int:
 
     os.chdir(root)
     try:
-        run = runs.lint_project(root, options, run_cache)
+        with progress_line("lint", "setting Django up") as progress:
+            run = runs.lint_project(
+                root, options, run_cache, progress.migration if progress else None
+            )
     except ProjectLoadError as exc:
         where = ""
         problem = exc.problem
@@ -274,6 +280,10 @@ def report_lint(run: Any, args: argparse.Namespace, options: Any, started: float
         print(dumps(to_json(run.project.to_dict(), results)))
     elif args.format == "sarif":
         print(dumps(to_sarif(run.project.root, results)))
+    elif args.format == "gitlab":
+        from .formats.gitlab import lint_report
+
+        print(dumps(lint_report(run.project.root, results)))
     elif args.format == "github":
         text = to_github(run.project.root, results)
         if text:
@@ -301,13 +311,15 @@ def run_check(args: argparse.Namespace) -> int:
         return fail(f"the cross-checks are not available: {exc}", exc, args.verbosity)
     os.chdir(root)
     try:
-        report = run_checks(
-            root,
-            settings=args.settings,
-            databases=args.database,
-            exclude_apps=args.exclude_apps or [],
-            include_database_checks=not args.no_database,
-        )
+        with progress_line("check") as progress:
+            report = run_checks(
+                root,
+                settings=args.settings,
+                databases=args.database,
+                exclude_apps=args.exclude_apps or [],
+                include_database_checks=not args.no_database,
+                progress=progress,
+            )
     except ProjectLoadError as exc:
         problem = exc.problem
         where = f"{problem.path}:{problem.line}: " if problem.path and problem.line else ""
@@ -322,6 +334,12 @@ def run_check(args: argparse.Namespace) -> int:
         import json
 
         print(json.dumps(report.to_sarif(), indent=2))
+    elif args.format == "gitlab":
+        import json
+
+        from .formats.gitlab import check_report
+
+        print(json.dumps(check_report(report.project["root"], report.findings), indent=2))
     else:
         print(report.to_text())
     return EXIT_FINDINGS if report.has_errors else EXIT_OK

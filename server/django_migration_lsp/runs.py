@@ -49,18 +49,24 @@ def whole_run(root: Path, options: LintOptions) -> tuple[LintRun | None, RunCach
     return cache.file.whole_run(cache.fingerprint), cache
 
 
-def lint_project(root: Path, options: LintOptions, cache: RunCache | None) -> LintRun:
+def lint_project(
+    root: Path,
+    options: LintOptions,
+    cache: RunCache | None,
+    progress: ProgressCallback | None = None,
+) -> LintRun:
     """Set Django up for ``root`` and lint it; with ``cache``, unchanged migrations come from
-    it and the run is stored (with the environment variables the settings read)."""
+    it and the run is stored (with the environment variables the settings read); ``progress``
+    hears of each migration's result."""
     from .engine import LintSession
 
     if cache is None:
-        return LintSession(root, options).lint()
+        return LintSession(root, options).lint(progress=progress)
     with EnvRecorder() as env:
         session = LintSession(root, options)
     env.read.pop("DJANGO_SETTINGS_MODULE", None)  # set by us; the fingerprint has the original
     session.load()
-    run, results = _lint_reusing(session, cache.file)
+    run, results = _lint_reusing(session, cache.file, progress=progress)
     cache.file.store_results(results)
     cache.file.store_run(WholeRun(cache.fingerprint, env.read, run))
     cache.file.save()
@@ -132,9 +138,10 @@ def _lint_reusing(
     session: LintSession,
     file: CacheFile,
     overrides: dict[str, str] | None = None,
+    progress: ProgressCallback | None = None,
 ) -> tuple[LintRun, dict[str, MigrationResult]]:
     """Lint the loaded ``session``, reusing the results of ``file`` whose keys did not change;
     the run and its results by level-2 key."""
     keys = session_keys(session, overrides)
-    run = session.lint_loaded(overrides, None, None, lambda key: file.result(keys[key]))
+    run = session.lint_loaded(overrides, progress, None, lambda key: file.result(keys[key]))
     return run, {keys[(r.app, r.name)]: r for r in run.results}

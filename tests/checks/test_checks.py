@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import subprocess
@@ -55,7 +54,7 @@ def manage(root: Path, *args: str, env: dict | None = None) -> subprocess.Comple
 def check(root: Path, *args: str, env: dict | None = None) -> tuple[int, dict]:
     result = run_cli("check", str(root), "--format", "json", *args, env=env)
     assert result.code in (0, 1), result.stderr
-    return result.code, json.loads(result.stdout)
+    return result.code, result.json()
 
 
 def codes(doc: dict) -> list[tuple[str, str | None]]:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from ..schemas import validate_cli_json
+
 REPO = Path(__file__).resolve().parents[2]
 
 SETTINGS = """\
@@ -100,13 +102,15 @@ def write_project(
 
 
 class CliResult:
-    def __init__(self, proc: subprocess.CompletedProcess[str]) -> None:
+    def __init__(self, proc: subprocess.CompletedProcess[str], args: tuple[str, ...] = ()) -> None:
         self.code = proc.returncode
         self.stdout = proc.stdout
         self.stderr = proc.stderr
+        self.args = args
 
     def json(self) -> dict:
-        return json.loads(self.stdout)
+        """The JSON on stdout; ``lint`` / ``check`` JSON is validated against its schema."""
+        return validate_cli_json(self.args, json.loads(self.stdout))
 
     def migration(self, app: str, name: str) -> dict:
         for entry in self.json()["migrations"]:
@@ -134,7 +138,7 @@ def run_cli(
         text=True,
         timeout=timeout,
     )
-    return CliResult(proc)
+    return CliResult(proc, args)
 
 
 @pytest.fixture

@@ -51,16 +51,23 @@ def _load() -> tuple[Any, dict[tuple[str, str], str]]:
 
 
 def _collect(
-    exclude_apps: list[str] | None, databases: list[str] | None, include_database_checks: bool
+    exclude_apps: list[str] | None,
+    databases: list[str] | None,
+    include_database_checks: bool,
+    progress: Any = None,
 ) -> list[CheckFinding]:
-    """Load the migration files and graph (no database connection), then run every check."""
+    """Load the migration files and graph (no database connection), then run every check;
+    ``progress`` (a ``progress.TerminalProgress``) hears of each step."""
     from .collect import collect
 
+    if progress:
+        progress.status("loading the migrations")
     return collect(
         *_load(),
         exclude_apps=set(exclude_apps or []),
         databases=databases,
         include_database_checks=include_database_checks,
+        on_step=progress.step if progress else None,
     )
 
 
@@ -71,15 +78,18 @@ def run_checks(
     databases: list[str] | None = None,
     exclude_apps: list[str] | None = None,
     include_database_checks: bool = True,
+    progress: Any = None,
 ) -> CheckReport:
-    """Set Django up for ``root`` and run every cross-check."""
+    """Set Django up for ``root`` and run every cross-check (``progress``: see ``_collect``)."""
     import django
 
     from ..django_side.loading import setup_django
     from ..django_side.offline import vendor_of
 
+    if progress:
+        progress.status("setting Django up")
     module = setup_django(root, settings)
-    findings = _collect(exclude_apps, databases, include_database_checks)
+    findings = _collect(exclude_apps, databases, include_database_checks, progress)
     project = {
         "root": str(root.resolve()),
         "settings": module,

@@ -10,6 +10,7 @@ import ast
 import inspect
 import textwrap
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from ..django_side.dbread import DatabaseUnavailable, applied_keys
@@ -229,13 +230,23 @@ def collect(
     exclude_apps: set[str],
     databases: list[str] | None,
     include_database_checks: bool,
+    on_step: Callable[[int, int, str], None] | None = None,
 ) -> list[CheckFinding]:
-    """Every cross-check finding for a loaded project."""
+    """Every cross-check finding for a loaded project; ``on_step(i, n, what)`` before each."""
     from django.conf import settings
 
+    aliases = (databases or list(settings.DATABASES)) if include_database_checks else []
+    steps = 2 + len(aliases)
+
+    def step(index: int, what: str) -> None:
+        if on_step:
+            on_step(index, steps, what)
+
+    step(1, "models vs migrations")
     findings = missing_migrations(loader, exclude_apps)
+    step(2, "conflicts")
     findings += conflicts(loader, disk_paths, exclude_apps)
-    if include_database_checks:
-        for alias in databases or list(settings.DATABASES):
-            findings += database_state(loader, disk_paths, alias, exclude_apps)
+    for index, alias in enumerate(aliases, start=3):
+        step(index, f"database {alias!r}")
+        findings += database_state(loader, disk_paths, alias, exclude_apps)
     return findings

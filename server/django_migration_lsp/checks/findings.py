@@ -106,6 +106,7 @@ class CheckReport:
 
     def to_sarif(self) -> dict[str, Any]:
         from ..output import sarif_level, sarif_log
+        from ..rules.catalogue import DOCS_ROOT
 
         codes = sorted({f.code for f in self.findings})
         results = []
@@ -131,8 +132,7 @@ class CheckReport:
         rules = [
             {
                 "id": code,
-                "helpUri": "https://github.com/django-migration-lsp/django-migration-lsp"
-                "/blob/main/docs/checks.md",
+                "helpUri": f"{DOCS_ROOT}/checks.md",
                 "defaultConfiguration": {"level": sarif_level(CHECK_CODES[code][0])},
             }
             for code in codes

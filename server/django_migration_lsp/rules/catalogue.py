@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-DOCS_BASE = "https://github.com/django-migration-lsp/django-migration-lsp/blob/main/docs/rules.md"
+from .. import __version__
+
+# The docs of the installed version: each release is tagged v<version> (CHANGELOG.md).
+DOCS_ROOT = f"https://github.com/django-migration-lsp/django-migration-lsp/blob/v{__version__}/docs"
+DOCS_BASE = f"{DOCS_ROOT}/rules.md"
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,10 @@ class Command(BaseCommand):
             self.stdout.write(dumps(to_sarif(run.project.root, run.results)))
         elif fmt == "github":
             self.stdout.write(to_github(run.project.root, run.results))
+        elif fmt == "gitlab":
+            from ...formats.gitlab import lint_report
+
+            self.stdout.write(dumps(lint_report(run.project.root, run.results)))
         elif verbosity > 0:
             for problem in run.problems:
                 self.stderr.write(problem)

@@ -1,0 +1,1 @@
+"""Output formats that are not part of the core reporting (``output``): GitLab Code Quality."""
