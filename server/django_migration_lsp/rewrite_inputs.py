@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .findings import RenderedOperation
-from .rewrites import MigrationInput, RenderedOp
+from .rewrites import MigrationInput
+from .rewrites.inputs import rendered_ops
 from .source import read_source_file
 
 Key = tuple[str, str]
@@ -40,13 +40,6 @@ def resolve_key(session: Any, app: str, name: str) -> Key:
     )
 
 
-def _statements(op: RenderedOperation) -> tuple[str, ...]:
-    statements = list(op.statements)
-    for sub in op.sub_operations:
-        statements += _statements(sub)
-    return tuple(statements)
-
-
 def migration_input(session: Any, key: Key, text: str | None = None) -> MigrationInput:
     """Render ``key`` (with ``text`` as its source when given: an unsaved buffer)."""
     path = session.disk.paths[key]
@@ -57,17 +50,26 @@ def migration_input(session: Any, key: Key, text: str | None = None) -> Migratio
     if rendered.error:
         raise MigrationNotFound(f"{path}: its SQL could not be rendered: {rendered.error}")
     graph = session.loader.graph
-    children = sorted(graph.node_map[key].children) if key in graph.node_map else []
+    node = graph.node_map.get(key)
+    # only a child in the same app stops a new migration (two leaves of one app conflict)
+    children = sorted(c.key for c in node.children if c.key[0] == key[0]) if node else []
     return MigrationInput(
         app=key[0],
         name=key[1],
         path=path,
         text=text,
         vendor=session.vendor,
-        operations=tuple(
-            RenderedOp(op.index, op.kind, _statements(op)) for op in rendered.operations
-        ),
+        operations=rendered_ops(rendered.operations),
         leaf=not children,
         dependents=tuple(f"{a}.{n}" for a, n in children),
         taken_names=frozenset(n for a, n in session.disk.paths if a == key[0]),
+        lock_timeout_configured=_lock_timeout_in_options(session.options.database),
     )
+
+
+def _lock_timeout_in_options(alias: str) -> bool:
+    """The connection's OPTIONS set ``lock_timeout`` (``-c lock_timeout=…`` in ``options``)."""
+    from django.conf import settings
+
+    options = settings.DATABASES.get(alias, {}).get("OPTIONS", {}) or {}
+    return "lock_timeout" in str(options.get("options", ""))

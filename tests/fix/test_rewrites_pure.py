@@ -34,7 +34,7 @@ def mixed(**changes) -> MigrationInput:
 
 
 def test_a_step_that_needs_its_own_migration_is_not_moved_after_a_migration_with_dependents():
-    result = fix_migration(mixed(leaf=False, dependents=("shop.0003_more",)))
+    result = fix_migration(mixed(leaf=False, dependents=("shop.0003_more",)), ["CREATE_INDEX"])
     assert not result.changed
     [skipped] = result.skipped
     assert skipped.operation_index == 1 and skipped.code == "CREATE_INDEX"
@@ -90,6 +90,51 @@ def test_a_later_operation_on_the_same_model_keeps_the_index_where_it_is():
     head, end, tail = MIXED.rpartition("    ]\n")
     text = f"{head}        migrations.RemoveField(model_name='item', name='code'),\n{end}{tail}"
     ops = (*mixed().operations, RenderedOp(2, "RemoveField", ("ALTER TABLE …;",)))
-    result = fix_migration(mixed(text=text, operations=ops))
+    result = fix_migration(mixed(text=text, operations=ops), ["CREATE_INDEX"])
     assert not result.changed
     assert "operation 2 after it works on the same model" in result.skipped[0].reason
+
+
+CHECK = (PROJECT / "scenarios" / "add_check" / "0002_price_positive.py").read_text()
+
+
+def test_a_check_constraint_after_which_nothing_can_be_added_is_left_with_the_reason():
+    statement = 'ALTER TABLE "shop_item" ADD CONSTRAINT "price_positive" CHECK ("price" >= 0);'
+    inp = mixed(
+        name="0002_price_positive",
+        text=CHECK,
+        operations=(RenderedOp(0, "AddConstraint", (statement,)),),
+        leaf=False,
+        dependents=("shop.0003_more",),
+    )
+    result = fix_migration(inp, ["ADD_CHECK"])
+    assert not result.changed
+    [skipped] = result.skipped
+    assert skipped.code == "ADD_CHECK"
+    assert skipped.reason == (
+        "the VALIDATE step must run in a later transaction, in the migration after this one, "
+        "and one can only be added after a leaf migration (shop.0003_more depends on this one)"
+    )
+
+
+def test_no_lock_timeout_where_set_local_would_not_last_or_one_is_set():
+    add_column = ('ALTER TABLE "shop_item" ADD COLUMN "note" text NULL;',)
+    text = MIXED.replace("    dependencies", "    atomic = False\n\n    dependencies", 1)
+    ops = (RenderedOp(0, "AddField", add_column), RenderedOp(1, "AddIndex", tuple(CREATE)))
+    outside = fix_migration(mixed(text=text, operations=ops))
+    assert "LOCK_TIMEOUT" not in {r.code for r in outside.rewritten}
+    assert "lock_timeout" not in outside.text
+    configured = fix_migration(
+        mixed(operations=ops, lock_timeout_configured=True), ["LOCK_TIMEOUT"]
+    )
+    assert "lock_timeout" not in configured.text
+    already = (RenderedOp(0, "RunSQL", ("SET LOCAL lock_timeout = '1s';",)), *ops)
+    with_set = MIXED.replace(
+        "    operations = [\n",
+        "    operations = [\n        migrations.RunSQL(\"SET LOCAL lock_timeout = '1s';\"),\n",
+    )
+    result = fix_migration(mixed(text=with_set, operations=already), ["LOCK_TIMEOUT"])
+    assert result.refused is None and not result.rewritten
+    once = fix_migration(mixed(operations=ops), ["LOCK_TIMEOUT"])
+    assert once.text.count("SET LOCAL lock_timeout = '5s';") == 2
+    assert [r.code for r in once.rewritten] == ["LOCK_TIMEOUT"]

@@ -11,8 +11,9 @@ from __future__ import annotations
 import ast
 import os
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
-from . import concurrent_index
+from . import assemble, concurrent_index, constraints, foreign_key, lock_timeout, not_null
 from .follow_up import migration_text, next_name
 from .model import FixResult, MigrationInput, NewMigration, Proposal, RenderedOp, Rewritten, Skipped
 from .pysource import (
@@ -32,12 +33,31 @@ Proposer = Callable[[PySource, ast.Call, RenderedOp], Proposal | None]
 PROPOSERS: dict[str, tuple[Proposer, ...]] = {
     "AddIndex": (concurrent_index.swap_index_operation,),
     "RemoveIndex": (concurrent_index.swap_index_operation,),
-    "AddField": (concurrent_index.db_index_on_field,),
-    "AlterField": (concurrent_index.db_index_on_field,),
+    "AddField": (
+        foreign_key.add_foreign_key,
+        constraints.unique_on_field,
+        concurrent_index.db_index_on_field,
+    ),
+    "AlterField": (
+        constraints.unique_on_field,
+        concurrent_index.db_index_on_field,
+        not_null.set_not_null,
+    ),
+    "AddConstraint": (constraints.add_constraint,),
 }
 
 #: the codes a rewrite can answer (for ``--code`` and the editor's actions)
-CODES = frozenset({"CREATE_INDEX", "DROP_INDEX"})
+CODES = frozenset(
+    {
+        "CREATE_INDEX",
+        "DROP_INDEX",
+        "ADD_CHECK",
+        "ADD_UNIQUE",
+        "ADD_FOREIGN_KEY",
+        "NOT_NULL_SCAN",
+        "LOCK_TIMEOUT",
+    }
+)
 
 
 def model_of(call: ast.Call) -> str | None:
@@ -93,12 +113,12 @@ def _in_place(source: PySource, calls: list[ast.expr], proposals: list[Proposal]
     edits: list[Edit] = []
     for p in proposals:
         call = calls[p.index]
-        edits.append(Edit(source.start(call), source.end(call), p.in_place))
+        edits.append(Edit(source.start(call), source.end(call), assemble.in_place(p)))
     for module, name in sorted({i for p in proposals for i in p.imports}):
         edit = import_edit(source, module, name)
         if edit:
             edits.append(edit)
-    if any(p.autocommit for p in proposals):
+    if any(p.outside for p in proposals):
         edit = atomic_false_edit(source)
         if edit:
             edits.append(edit)
@@ -122,11 +142,41 @@ def _conflicts(calls: list[ast.expr], proposals: list[Proposal]) -> dict[int, in
 def _blockers(inp: MigrationInput, proposals: list[Proposal]) -> list[int]:
     moving = {p.index for p in proposals}
     blockers = [o.index for o in inp.operations if o.index not in moving and _needs_transaction(o)]
-    return blockers + [p.index for p in proposals if p.remainder_statements > 1]
+    return blockers + [p.index for p in proposals if p.plain_statements > 1]
 
 
 def fix_migration(inp: MigrationInput, codes: Iterable[str] | None = None) -> FixResult:
     """The zero-downtime form of ``inp``'s risky operations (only ``codes`` when given)."""
+    wanted = frozenset(c.upper() for c in codes) if codes is not None else None
+    result = _rewrite(inp, wanted)
+    if result.refused or (wanted is not None and "LOCK_TIMEOUT" not in wanted):
+        return result
+    return _with_lock_timeout(result, inp)
+
+
+def _with_lock_timeout(result: FixResult, inp: MigrationInput) -> FixResult:
+    """``SET LOCAL lock_timeout`` in this migration and the new one where they need it."""
+    if inp.lock_timeout_configured:
+        return result
+    done = list(result.rewritten)
+    text = result.text
+    first = lock_timeout.first_exclusive(
+        (op.index, s) for op in inp.operations for s in op.statements
+    )
+    if first is not None and (changed := lock_timeout.insert(text)) is not None:
+        text = changed
+        done.append(Rewritten("LOCK_TIMEOUT", first, lock_timeout.TITLE))
+    new = result.new_migration
+    if (
+        new is not None
+        and lock_timeout.first_exclusive(lock_timeout.forward_sql(new.text)) is not None
+    ):
+        changed = lock_timeout.insert(new.text)
+        new = replace(new, text=changed) if changed else new
+    return replace(result, text=text, new_migration=new, rewritten=tuple(done))
+
+
+def _rewrite(inp: MigrationInput, wanted: frozenset[str] | None) -> FixResult:
     base = FixResult(inp.app, inp.name, inp.path, inp.text, inp.text)
     if inp.vendor != "postgresql":
         return _refuse(base, f"the rewrites are PostgreSQL's; this database is {inp.vendor}")
@@ -142,16 +192,24 @@ def fix_migration(inp: MigrationInput, codes: Iterable[str] | None = None) -> Fi
             f"{inp.path}: `operations` is not a literal list of the operations Django loads, so "
             "they cannot be rewritten in the source",
         )
-    wanted = frozenset(c.upper() for c in codes) if codes is not None else None
     proposals, skipped = _propose(source, calls, inp, wanted)
     if not proposals:
         return _done(base, inp.text, None, [], skipped)
     blockers = _blockers(inp, proposals)
-    if not blockers:
+    if not blockers and not any(p.needs_next for p in proposals):
         text = apply_edits(inp.text, _in_place(source, calls, proposals))
         done = [Rewritten(p.code, p.index, p.title) for p in proposals]
         return _done(base, text, None, done, skipped)
     return _moved(base, inp, source, calls, proposals, skipped, blockers)
+
+
+def _why(blockers: list[int], proposals: list[Proposal]) -> str:
+    if blockers:
+        return (
+            f"operation {', '.join(map(str, sorted(set(blockers))))} of this migration needs a "
+            "transaction, so the steps that cannot run in one need a migration of their own"
+        )
+    return "the VALIDATE step must run in a later transaction, in the migration after this one"
 
 
 def _moved(
@@ -163,10 +221,7 @@ def _moved(
     skipped: list[Skipped],
     blockers: list[int],
 ) -> FixResult:
-    why = (
-        f"operation {', '.join(map(str, sorted(set(blockers))))} of this migration needs a "
-        "transaction, so this step must run in a migration of its own"
-    )
+    why = _why(blockers, proposals)
     if not inp.leaf:
         reason = (
             f"{why}, and one can only be added after a leaf migration "
@@ -188,19 +243,24 @@ def _moved(
     edits = []
     for p in proposals:
         call = calls[p.index]
-        if p.remainder is None:
-            edits.append(removal_edit(source, call))
-        else:
-            edits.append(Edit(source.start(call), source.end(call), p.remainder))
-    name = next_name(inp.name, "concurrent_indexes", inp.taken_names)
-    follow_ops = [(t, source.column(calls[p.index])) for p in proposals for t in p.follow_up]
+        kept = assemble.staying(p)
+        edits.append(
+            removal_edit(source, call)
+            if kept is None
+            else Edit(source.start(call), source.end(call), kept)
+        )
+    suffixes = {p.follow_up_suffix for p in proposals}
+    name = next_name(
+        inp.name, suffixes.pop() if len(suffixes) == 1 else "zero_downtime", inp.taken_names
+    )
+    follow_ops = [(t, p.column) for p in proposals for t in assemble.moving(p)]
     text = migration_text(
         source,
         (inp.app, inp.name),
         follow_ops,
-        autocommit=any(p.follow_up_autocommit for p in proposals),
+        autocommit=any(p.outside for p in proposals),
         extra_imports=sorted({i for p in proposals for i in p.imports}),
-        purpose="indexes built and dropped CONCURRENTLY, outside a transaction",
+        purpose="what must run after it, in a transaction of its own or in none",
     )
     path = os.path.join(os.path.dirname(inp.path), f"{name}.py")
     done = [Rewritten(p.code, p.index, p.title, f"moved to {name}") for p in proposals]

@@ -64,8 +64,8 @@ def migration_text(
     """A new migration file: ``operations`` are (text written at its column, that column)."""
     texts = [reindent(text, OPERATION_INDENT - column) for text, column in operations]
     lines = [
-        f"# Written by django-migration-lsp fix: {purpose}",
-        f"# (the second step of {depends_on[1]}).",
+        f"# Written by django-migration-lsp fix: the second step of {depends_on[1]}",
+        f"# ({purpose}).",
         "",
         *_imports(source, texts, extra_imports),
         "",

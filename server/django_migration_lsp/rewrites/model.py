@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .pieces import Piece
+
 
 @dataclass(frozen=True)
 class RenderedOp:
@@ -30,29 +32,41 @@ class MigrationInput:
     dependents: tuple[str, ...] = ()
     #: names of the app's migrations (a new migration's name must not clash)
     taken_names: frozenset[str] = frozenset()
+    #: the connection's OPTIONS already set a lock_timeout
+    lock_timeout_configured: bool = False
 
 
 @dataclass(frozen=True)
 class Proposal:
-    """The safe form of one operation.
+    """The safe form of one operation, before it is placed.
 
-    ``in_place``: the operation's new source when the migration itself can run it (with
-    ``atomic = False`` when ``autocommit``). ``remainder`` / ``follow_up``: when it cannot, what
-    stays in this migration (None: the operation leaves it) and the operations of the migration
-    added after it. Texts are written for the operation's own column.
+    Either ``swap``: the operation replaced by another that must run outside a transaction
+    (``AddIndexConcurrently``), or: ``original`` kept for the project state, and for the
+    database ``plain`` (the operation without what made it risky; None: nothing) followed by
+    ``pieces`` of SQL. Texts are written for the operation's own ``column``.
     """
 
     code: str
     index: int
     title: str
-    in_place: str
-    autocommit: bool
-    remainder: str | None
-    follow_up: tuple[str, ...]
-    follow_up_autocommit: bool
+    original: str
+    column: int
+    swap: str | None = None
+    plain: str | None = None
+    pieces: tuple[Piece, ...] = ()
     imports: tuple[tuple[str, str], ...] = ()  # (module, name)
-    #: statements of what stays of the operation itself (more than one needs a transaction)
-    remainder_statements: int = 0
+    #: statements ``plain`` runs (more than one needs a transaction)
+    plain_statements: int = 0
+    #: the new migration's name when this proposal alone fills it
+    follow_up_suffix: str = "zero_downtime"
+
+    @property
+    def needs_next(self) -> bool:
+        return any(p.group == "next" for p in self.pieces)
+
+    @property
+    def outside(self) -> bool:
+        return self.swap is not None or any(p.group == "outside" for p in self.pieces)
 
 
 @dataclass(frozen=True)

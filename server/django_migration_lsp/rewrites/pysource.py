@@ -197,3 +197,39 @@ def removal_edit(source: PySource, element: ast.expr) -> Edit:
     while after < len(text) and text[after] in " \t":
         after += 1
     return Edit(start, after, "")
+
+
+def edited_call(
+    source: PySource,
+    outer: ast.Call,
+    inner: ast.Call,
+    remove: tuple[str, ...] = (),
+    settings: dict[str, str] | None = None,
+) -> str:
+    """The text of ``outer`` with keywords of ``inner`` (a call inside it) removed or set."""
+    args: list[ast.AST] = [*inner.args, *inner.keywords]
+    edits: list[Edit] = []
+    for name in remove:
+        kw = next((k for k in inner.keywords if k.arg == name), None)
+        if kw is None:
+            continue
+        position = args.index(kw)
+        if position + 1 < len(args):
+            edits.append(Edit(source.start(kw), source.start(args[position + 1]), ""))
+        elif position > 0:
+            edits.append(Edit(source.end(args[position - 1]), source.end(kw), ""))
+        else:
+            edits.append(Edit(source.start(kw), source.end(kw), ""))
+    for name, value in (settings or {}).items():
+        kw = next((k for k in inner.keywords if k.arg == name), None)
+        if kw is not None:
+            edits.append(Edit(source.start(kw.value), source.end(kw.value), value))
+        elif args:
+            at = source.end(args[-1])
+            edits.append(Edit(at, at, f", {name}={value}"))
+        else:
+            at = source.end(inner) - 1
+            edits.append(Edit(at, at, f"{name}={value}"))
+    base = source.start(outer)
+    shifted = [Edit(e.start - base, e.end - base, e.new) for e in edits]
+    return apply_edits(source.segment(outer), shifted)
