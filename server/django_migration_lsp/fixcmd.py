@@ -68,6 +68,13 @@ def diffs(result: FixResult, root: Path) -> list[dict[str, str]]:
         )
         text = result.new_migration.text
         files.append({"path": shown, "action": "create", "text": text, "diff": "".join(diff)})
+    if result.next_release is not None:
+        shown = _display(root, result.next_release.path)
+        diff = difflib.unified_diff(
+            [], result.next_release.text.splitlines(keepends=True), "/dev/null", f"b/{shown}"
+        )
+        text = result.next_release.text
+        files.append({"path": shown, "action": "create", "text": text, "diff": "".join(diff)})
     return files
 
 
@@ -91,9 +98,14 @@ def _summary(result: FixResult, root: Path, written: bool) -> list[str]:
     shown = _display(root, result.path)
     for r in result.rewritten:
         lines.append(f"{shown}: operation {r.operation_index} [{r.code}]: {r.title} ({r.where})")
+    verb = "created" if written else "would create"
     if result.new_migration is not None:
-        verb = "created" if written else "would create"
         lines.append(f"{verb} {_display(root, result.new_migration.path)}")
+    if result.next_release is not None:
+        lines.append(
+            f"{verb} {_display(root, result.next_release.path)}: for the NEXT release (move it "
+            "into migrations/ once this release runs everywhere)"
+        )
     for s in result.skipped:
         lines.append(f"{shown}: operation {s.operation_index} [{s.code}] not rewritten: {s.reason}")
     if not result.rewritten and not result.skipped:
@@ -106,6 +118,10 @@ def write(result: FixResult) -> None:
     if result.new_migration is not None:
         with open(result.new_migration.path, "x", encoding="utf-8") as handle:
             handle.write(result.new_migration.text)
+    if result.next_release is not None:
+        os.makedirs(os.path.dirname(result.next_release.path), exist_ok=True)
+        with open(result.next_release.path, "x", encoding="utf-8") as handle:
+            handle.write(result.next_release.text)
     if result.text != result.original:
         Path(result.path).write_text(result.text, encoding="utf-8")
 

@@ -41,11 +41,15 @@ def lint_codes(project, url) -> set[str]:
     }
 
 
+#: scenarios whose rewrite leaves a step for the next release (tested on their own)
+TWO_RELEASES = ["remove_field"]
+
+
 def test_every_scenario_has_an_expectation():
-    assert sorted(EXPECTED) == SCENARIOS
+    assert sorted([*EXPECTED, *TWO_RELEASES]) == SCENARIOS
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS)
+@pytest.mark.parametrize("scenario", sorted(EXPECTED))
 def test_rewrite_is_equivalent_on_postgresql(scenario, tmp_path, postgres_server):
     codes, gone, added = EXPECTED[scenario]
     original = copy_scenario(scenario, tmp_path / "original")
@@ -102,3 +106,36 @@ def test_the_lock_timeout_makes_a_blocked_migration_fail_instead_of_queueing(
         blocked = manage(project, url, "migrate", "shop")
     assert blocked.code != 0
     assert "canceling statement due to lock timeout" in blocked.stderr
+
+
+def test_a_removal_takes_two_releases_and_ends_where_the_original_did(tmp_path, postgres_server):
+    original = copy_scenario("remove_field", tmp_path / "original")
+    rewritten = copy_scenario("remove_field", tmp_path / "rewritten")
+    db_a = postgres_server.create_database("fix_remove_field_a")
+    db_b = postgres_server.create_database("fix_remove_field_b")
+    url_a, url_b = postgres_server.url(db_a), postgres_server.url(db_b)
+    assert "DROP_COLUMN" in lint_codes(original, url_a)
+    assert cli(rewritten, url_b, "fix", ".", "shop", "0002").code == 0
+    later = rewritten / "shop/migrations/next_release/0003_drop_shop_item_name.py"
+    assert later.exists()
+
+    # this release: the field leaves the state, the column stays (nullable) for old code
+    assert manage(original, url_a, "migrate", "shop").code == 0
+    assert manage(rewritten, url_b, "migrate", "shop").code == 0
+    column = "SELECT is_nullable FROM information_schema.columns WHERE table_name = 'shop_item' AND column_name = 'name'"
+    assert postgres_server.query(db_b, column) == [("YES",)]
+    check = manage(rewritten, url_b, "makemigrations", "--check", "--dry-run", "shop")
+    assert check.code == 0, check.stdout + check.stderr
+    assert not {"DROP_COLUMN"} & lint_codes(rewritten, url_b)
+    again = cli(rewritten, url_b, "fix", ".", "shop", "0002")
+    assert "nothing to rewrite" in again.stdout and not again.stderr.strip()
+
+    # next release: the contract step drops it; the schema is the original's
+    later.rename(rewritten / "shop/migrations" / later.name)
+    assert manage(rewritten, url_b, "migrate", "shop").code == 0
+    assert schema(postgres_server, db_a) == schema(postgres_server, db_b)
+    check = manage(rewritten, url_b, "makemigrations", "--check", "--dry-run", "shop")
+    assert check.code == 0, check.stdout + check.stderr
+
+    back = manage(rewritten, url_b, "migrate", "shop", "zero")
+    assert back.code == 0, back.stderr

@@ -5,13 +5,24 @@ which carries the names Django gives): no Django import here. ``fix_migration`` 
 """
 
 from .dispatch import CODES, fix_migration
-from .model import FixResult, MigrationInput, NewMigration, RenderedOp, Rewritten, Skipped
+from .model import (
+    FixResult,
+    LaterMigration,
+    MigrationInput,
+    NewMigration,
+    RemovedColumn,
+    RenderedOp,
+    Rewritten,
+    Skipped,
+)
 
 __all__ = [
     "CODES",
     "FixResult",
+    "LaterMigration",
     "MigrationInput",
     "NewMigration",
+    "RemovedColumn",
     "RenderedOp",
     "Rewritten",
     "Skipped",

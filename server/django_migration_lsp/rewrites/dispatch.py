@@ -13,9 +13,26 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-from . import assemble, concurrent_index, constraints, foreign_key, lock_timeout, not_null
+from . import (
+    assemble,
+    concurrent_index,
+    constraints,
+    foreign_key,
+    lock_timeout,
+    not_null,
+    removal,
+)
 from .follow_up import migration_text, next_name
-from .model import FixResult, MigrationInput, NewMigration, Proposal, RenderedOp, Rewritten, Skipped
+from .model import (
+    FixResult,
+    LaterMigration,
+    MigrationInput,
+    NewMigration,
+    Proposal,
+    RenderedOp,
+    Rewritten,
+    Skipped,
+)
 from .pysource import (
     Edit,
     PySource,
@@ -44,6 +61,7 @@ PROPOSERS: dict[str, tuple[Proposer, ...]] = {
         not_null.set_not_null,
     ),
     "AddConstraint": (constraints.add_constraint,),
+    "RemoveField": (removal.state_only_removal,),
 }
 
 #: the codes a rewrite can answer (for ``--code`` and the editor's actions)
@@ -173,7 +191,14 @@ def _with_lock_timeout(result: FixResult, inp: MigrationInput) -> FixResult:
     ):
         changed = lock_timeout.insert(new.text)
         new = replace(new, text=changed) if changed else new
-    return replace(result, text=text, new_migration=new, rewritten=tuple(done))
+    later = result.next_release
+    if (
+        later is not None
+        and lock_timeout.first_exclusive(lock_timeout.forward_sql(later.text)) is not None
+    ):
+        changed = lock_timeout.insert(later.text)
+        later = replace(later, text=changed) if changed else later
+    return replace(result, text=text, new_migration=new, next_release=later, rewritten=tuple(done))
 
 
 def _rewrite(inp: MigrationInput, wanted: frozenset[str] | None) -> FixResult:
@@ -195,12 +220,38 @@ def _rewrite(inp: MigrationInput, wanted: frozenset[str] | None) -> FixResult:
     proposals, skipped = _propose(source, calls, inp, wanted)
     if not proposals:
         return _done(base, inp.text, None, [], skipped)
-    blockers = _blockers(inp, proposals)
+    blockers = _blockers(inp, proposals) if any(p.outside for p in proposals) else []
     if not blockers and not any(p.needs_next for p in proposals):
         text = apply_edits(inp.text, _in_place(source, calls, proposals))
         done = [Rewritten(p.code, p.index, p.title) for p in proposals]
-        return _done(base, text, None, done, skipped)
-    return _moved(base, inp, source, calls, proposals, skipped, blockers)
+        result = _done(base, text, None, done, skipped)
+    else:
+        result = _moved(base, inp, source, calls, proposals, skipped, blockers)
+    return _with_next_release(result, inp, source, proposals)
+
+
+def _with_next_release(
+    result: FixResult, inp: MigrationInput, source: PySource, proposals: list[Proposal]
+) -> FixResult:
+    """The next release's migration for the proposals rewritten that have a later step."""
+    done = {r.operation_index for r in result.rewritten}
+    later = [p for p in proposals if p.later and p.index in done]
+    if not later:
+        return result
+    after = result.new_migration.name if result.new_migration else inp.name
+    taken = inp.taken_names | {after}
+    names = [p.later_name for p in later]
+    name = next_name(after, names[0] if len(names) == 1 else "contract", taken)
+    text = migration_text(
+        source,
+        (inp.app, after),
+        [(t, p.column) for p in later for t in assemble.run_sql_texts(p.later, p.column)],
+        autocommit=False,
+        extra_imports=[],
+        purpose="NEXT release: move it into migrations/ once no running code uses the columns",
+    )
+    path = os.path.join(os.path.dirname(inp.path), "next_release", f"{name}.py")
+    return replace(result, next_release=LaterMigration(name, path, text))
 
 
 def _why(blockers: list[int], proposals: list[Proposal]) -> str:

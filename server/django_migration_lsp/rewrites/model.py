@@ -8,12 +8,24 @@ from .pieces import Piece
 
 
 @dataclass(frozen=True)
+class RemovedColumn:
+    """The column a ``RemoveField`` drops, as the project state before it says."""
+
+    table: str
+    column: str
+    null: bool
+    db_type: str
+
+
+@dataclass(frozen=True)
 class RenderedOp:
     """One operation of the migration as Django renders it (offline) on the project's backend."""
 
     index: int
     kind: str
     statements: tuple[str, ...] = ()
+    #: for a RemoveField of a plain column, when the caller could read it from the state
+    removed: RemovedColumn | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,9 @@ class Proposal:
     plain_statements: int = 0
     #: the new migration's name when this proposal alone fills it
     follow_up_suffix: str = "zero_downtime"
+    #: SQL for the next release's migration, and that migration's name (after its number)
+    later: tuple[Piece, ...] = ()
+    later_name: str = ""
 
     @property
     def needs_next(self) -> bool:
@@ -93,6 +108,16 @@ class NewMigration:
 
 
 @dataclass(frozen=True)
+class LaterMigration:
+    """A migration for the NEXT release, written outside the folder Django loads migrations
+    from (``migrations/next_release/``): moved into ``migrations/`` once this release is out."""
+
+    name: str
+    path: str
+    text: str
+
+
+@dataclass(frozen=True)
 class FixResult:
     """The migration's new text, the migration added after it (if any), and what was done."""
 
@@ -102,6 +127,7 @@ class FixResult:
     original: str
     text: str
     new_migration: NewMigration | None = None
+    next_release: LaterMigration | None = None
     rewritten: tuple[Rewritten, ...] = ()
     skipped: tuple[Skipped, ...] = ()
     #: why nothing at all could be rewritten (wrong vendor, unparsable file, …)
@@ -110,4 +136,8 @@ class FixResult:
 
     @property
     def changed(self) -> bool:
-        return self.text != self.original or self.new_migration is not None
+        return (
+            self.text != self.original
+            or self.new_migration is not None
+            or self.next_release is not None
+        )
