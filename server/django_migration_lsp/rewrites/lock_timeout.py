@@ -11,7 +11,9 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
+from .model import FixResult, MigrationInput, Rewritten
 from .pysource import Edit, PySource, apply_edits, constant, keyword
 
 LOCK_TIMEOUT = "5s"
@@ -99,3 +101,24 @@ def insert(text: str) -> str | None:
         if comma:
             edits.append(Edit(after_last, after_last, comma))
     return apply_edits(text, edits)
+
+
+def add_to(result: FixResult, inp: MigrationInput) -> FixResult:
+    """``SET LOCAL lock_timeout`` in this migration and the new one where they need it."""
+    if inp.lock_timeout_configured:
+        return result
+    done = list(result.rewritten)
+    text = result.text
+    first = first_exclusive((op.index, s) for op in inp.operations for s in op.statements)
+    if first is not None and (changed := insert(text)) is not None:
+        text = changed
+        done.append(Rewritten("LOCK_TIMEOUT", first, TITLE))
+    new = result.new_migration
+    if new is not None and first_exclusive(forward_sql(new.text)) is not None:
+        changed = insert(new.text)
+        new = replace(new, text=changed) if changed else new
+    later = result.next_release
+    if later is not None and first_exclusive(forward_sql(later.text)) is not None:
+        changed = insert(later.text)
+        later = replace(later, text=changed) if changed else later
+    return replace(result, text=text, new_migration=new, next_release=later, rewritten=tuple(done))
