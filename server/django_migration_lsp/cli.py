@@ -153,6 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=["text", "json", "github", "sarif", "gitlab"], default="text"
     )
     add_verbosity(check)
+    from .fixcmd import add_fix_parser
+
+    add_fix_parser(sub)
     serve = sub.add_parser("serve", help="run the language server on stdio")
     serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead (debugging)")
     serve.add_argument(
@@ -361,6 +364,10 @@ def main(argv: list[str] | None = None) -> int:
         return serve_main(serve_args) or 0
     if args.command == "check":
         return run_check(args)
+    if args.command == "fix":
+        from .fixcmd import run_fix
+
+        return run_fix(args, argv)
     return run_lint(args, argv)
 
 

@@ -30,6 +30,8 @@ from .code_actions import quick_fixes
 from .diagnostics import diagnostics_for, problem_diagnostic, to_range
 from .hover import migration_sql, operation_at, operation_markdown
 from .logs import ClientLogHandler
+from .rewrite_actions import KINDS as REWRITE_KINDS
+from .rewrite_actions import rewrite_actions
 from .workers import WorkerClient, WorkerDied, WorkerError, WorkerTimeout, worker_environment
 
 log = logging.getLogger("django_migration_lsp.lsp")
@@ -663,7 +665,7 @@ def did_change_watched_files(
 
 @server.feature(
     types.TEXT_DOCUMENT_CODE_ACTION,
-    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, *REWRITE_KINDS]),
 )
 def code_action(ls: MigrationServer, params: types.CodeActionParams) -> list[types.CodeAction]:
     uri = params.text_document.uri
@@ -676,6 +678,13 @@ def code_action(ls: MigrationServer, params: types.CodeActionParams) -> list[typ
         list(params.context.diagnostics),
         runtime.project.root if runtime else None,
         runtime.provider if runtime else "django_migration_lsp.operations",
+    ) + rewrite_actions(
+        uri,
+        path,
+        document.source,
+        document.version,
+        list(params.context.diagnostics),
+        ls.results.get(str(path)),
     )
 
 

@@ -1,0 +1,118 @@
+"""Safe rewrites as code actions (the same as ``django-migration-lsp fix``).
+
+Per finding that has one: kind ``refactor.rewrite``, titled "Make zero-downtime: …", the
+rewrites of that code (``fix --code CODE``); for the whole file, a source action with every
+rewrite of the codes found in it. Built here from the worker's last rendering of the file
+(statements carry Django's names) and the buffer's text: the rewrites are pure, no Django.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lsprotocol import types
+
+from ..findings import MigrationResult
+from ..rewrites import CODES, FixResult, MigrationInput, fix_migration
+from ..rewrites.inputs import dependents_in_app, rendered_ops
+from .diagnostics import SOURCE, data_of, utf16_col
+
+TITLE = "Make zero-downtime: "
+SOURCE_KIND = "source.makeZeroDowntime"
+KINDS = [types.CodeActionKind.RefactorRewrite, SOURCE_KIND]
+
+
+def rewrite_input(path: Path, text: str, result: MigrationResult) -> MigrationInput:
+    """What ``fix`` would read: the buffer's text, the rendered SQL, the sibling files."""
+    siblings = {
+        p.stem: p.read_text(encoding="utf-8", errors="replace")
+        for p in path.parent.glob("*.py")
+        if p.stem != "__init__"
+    }
+    dependents = dependents_in_app(result.app, result.name, siblings)
+    return MigrationInput(
+        app=result.app,
+        name=result.name,
+        path=str(path),
+        text=text,
+        vendor=result.vendor or "",
+        operations=rendered_ops(result.operations),
+        leaf=not dependents,
+        dependents=tuple(dependents),
+        taken_names=frozenset(siblings),
+    )
+
+
+def workspace_edit(uri: str, version: int | None, fixed: FixResult) -> types.WorkspaceEdit:
+    """Replace the migration's text; create the new migration when there is one."""
+    lines = fixed.original.split("\n")
+    end = types.Position(len(lines) - 1, utf16_col(lines[-1], len(lines[-1])))
+    changes: list = [
+        types.TextDocumentEdit(
+            text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
+            edits=[types.TextEdit(types.Range(types.Position(0, 0), end), fixed.text)],
+        )
+    ]
+    if fixed.new_migration is not None:
+        new_uri = Path(fixed.new_migration.path).as_uri()
+        changes += [
+            types.CreateFile(uri=new_uri, options=types.CreateFileOptions(overwrite=False)),
+            types.TextDocumentEdit(
+                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=new_uri),
+                edits=[
+                    types.TextEdit(
+                        types.Range(types.Position(0, 0), types.Position(0, 0)),
+                        fixed.new_migration.text,
+                    )
+                ],
+            ),
+        ]
+    return types.WorkspaceEdit(document_changes=changes)
+
+
+def _title(fixed: FixResult) -> str:
+    titles = list(dict.fromkeys(r.title for r in fixed.rewritten))
+    where = f" (+ {fixed.new_migration.name})" if fixed.new_migration else ""
+    return TITLE + "; ".join(titles) + where
+
+
+def rewrite_actions(
+    uri: str,
+    path: Path,
+    text: str,
+    version: int | None,
+    diagnostics: list[types.Diagnostic],
+    result: MigrationResult | None,
+) -> list[types.CodeAction]:
+    """The rewrite actions for these diagnostics, and the whole-file one."""
+    if result is None or not result.operations:
+        return []
+    inp = rewrite_input(path, text, result)
+    actions: list[types.CodeAction] = []
+    for code in dict.fromkeys(
+        str(data_of(d).get("code")) for d in diagnostics if d.source == SOURCE
+    ):
+        if code not in CODES:
+            continue
+        fixed = fix_migration(inp, [code])
+        if fixed.changed:
+            actions.append(
+                types.CodeAction(
+                    title=_title(fixed),
+                    kind=types.CodeActionKind.RefactorRewrite,
+                    diagnostics=[d for d in diagnostics if data_of(d).get("code") == code],
+                    edit=workspace_edit(uri, version, fixed),
+                )
+            )
+    found = sorted({f.code for f in result.findings} & CODES)
+    if found:
+        fixed = fix_migration(inp, found)
+        if fixed.changed:
+            actions.append(
+                types.CodeAction(
+                    title=TITLE + f"every rewrite of this migration ({', '.join(found)})",
+                    kind=SOURCE_KIND,
+                    edit=workspace_edit(uri, version, fixed),
+                )
+            )
+    return actions

@@ -1,0 +1,84 @@
+"""What the rewrites need about one migration, from a loaded Django context (``LintSession``).
+
+The SQL Django renders offline for each operation carries the names Django gives (index names,
+``_like`` indexes); the graph says whether a migration can be added after this one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from .rewrites import MigrationInput, RenderedOp
+from .rewrites.inputs import rendered_ops
+from .source import read_source_file
+
+Key = tuple[str, str]
+
+
+class MigrationNotFound(LookupError):
+    """The APP_LABEL / MIGRATION_NAME given match no migration (or several)."""
+
+
+def resolve_key(session: Any, app: str, name: str) -> Key:
+    """The migration named ``name`` (or the only one starting with it) of app ``app``."""
+    assert session.disk is not None
+    names = sorted(n for a, n in session.disk.paths if a == app)
+    if not names:
+        known = sorted({a for a, _ in session.disk.paths})
+        raise MigrationNotFound(
+            f"no app {app!r} with migrations; apps with migrations: {', '.join(known)}"
+        )
+    if name in names:
+        return (app, name)
+    matches = [n for n in names if n.startswith(name)]
+    if len(matches) == 1:
+        return (app, matches[0])
+    if not matches:
+        raise MigrationNotFound(f"app {app!r} has no migration {name!r}")
+    raise MigrationNotFound(
+        f"{name!r} matches several migrations of {app!r}: {', '.join(matches)}; give more of it"
+    )
+
+
+def migration_input(session: Any, key: Key, text: str | None = None) -> MigrationInput:
+    """Render ``key`` (with ``text`` as its source when given: an unsaved buffer)."""
+    path = session.disk.paths[key]
+    if text is None:
+        text = read_source_file(path)
+    session.render({key})
+    rendered = session.rendered[key]
+    if rendered.error:
+        raise MigrationNotFound(f"{path}: its SQL could not be rendered: {rendered.error}")
+    graph = session.loader.graph
+    node = graph.node_map.get(key)
+    # only a child in the same app stops a new migration (two leaves of one app conflict)
+    children = sorted(c.key for c in node.children if c.key[0] == key[0]) if node else []
+    return MigrationInput(
+        app=key[0],
+        name=key[1],
+        path=path,
+        text=text,
+        vendor=session.vendor,
+        operations=_with_removed(session, key, rendered_ops(rendered.operations)),
+        leaf=not children,
+        dependents=tuple(f"{a}.{n}" for a, n in children),
+        taken_names=frozenset(n for a, n in session.disk.paths if a == key[0]),
+        lock_timeout_configured=_lock_timeout_in_options(session.options.database),
+    )
+
+
+def _with_removed(session: Any, key: Key, ops: tuple[RenderedOp, ...]) -> tuple[RenderedOp, ...]:
+    """The columns the RemoveField operations drop (for the two-release removal)."""
+    from .django_side.removed_columns import removed_columns
+
+    removed = removed_columns(session.loader, key, session.renderer.connection)
+    return tuple(replace(op, removed=removed.get(op.index)) for op in ops)
+
+
+def _lock_timeout_in_options(alias: str) -> bool:
+    """The connection's OPTIONS set ``lock_timeout`` (``-c lock_timeout=…`` in ``options``)."""
+    from django.conf import settings
+
+    options = settings.DATABASES.get(alias, {}).get("OPTIONS", {}) or {}
+    return "lock_timeout" in str(options.get("options", ""))

@@ -1,0 +1,121 @@
+"""The editor's "Make zero-downtime" actions, through a real LSP client over stdio: applying the
+workspace edit of an action gives exactly the files ``fix`` writes."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from django_migration_lsp.rewrites import CODES
+
+from .projects import URL_VAR, cli, copy_scenario, migration_files
+
+pytestmark = pytest.mark.asyncio(loop_scope="function")
+
+NO_SERVER = "postgresql://nobody@127.0.0.1:1/none"
+SERVER = ClientServerConfig(
+    server_command=[sys.executable, "-m", "django_migration_lsp", "serve"],
+    server_env={URL_VAR: NO_SERVER},
+)
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def client(lsp_client: LanguageClient):
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def start(client: LanguageClient, root: Path) -> None:
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:
+        return None
+
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),
+            root_uri=root.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
+            initialization_options={"djangoMigrationLsp": {"debounceMs": 50}},
+        )
+    )
+
+
+async def diagnostics_of(client: LanguageClient, path: Path) -> list[types.Diagnostic]:
+    uri = path.as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id="python", version=1, text=path.read_text()
+            )
+        )
+    )
+    deadline = time.monotonic() + 120
+    while not client.diagnostics.get(uri):
+        assert time.monotonic() < deadline, "no diagnostics published"
+        await asyncio.sleep(0.1)
+    return client.diagnostics[uri]
+
+
+def apply(edit: types.WorkspaceEdit) -> None:
+    """Apply a workspace edit to the files on disk, as an editor does."""
+    for change in edit.document_changes or []:
+        if isinstance(change, types.CreateFile):
+            target = Path(change.uri[len("file://") :])
+            assert not target.exists()
+            target.write_text("")
+            continue
+        assert isinstance(change, types.TextDocumentEdit)
+        target = Path(change.text_document.uri[len("file://") :])
+        text = target.read_text()
+        for e in sorted(change.edits, key=lambda e: (e.range.start.line, e.range.start.character))[
+            ::-1
+        ]:
+            lines = [*text.splitlines(keepends=True), ""]
+            starts = [sum(len(x) for x in lines[:i]) for i in range(len(lines))]
+            start = starts[e.range.start.line] + e.range.start.character
+            end = starts[min(e.range.end.line, len(lines) - 1)] + e.range.end.character
+            text = text[:start] + e.new_text + text[end:]  # type: ignore[union-attr]
+        target.write_text(text)
+
+
+@pytest.mark.parametrize("scenario", ["add_index", "index_with_default"])
+async def test_applying_the_rewrite_action_gives_the_files_fix_writes(
+    client: LanguageClient, tmp_path: Path, scenario: str
+):
+    edited = copy_scenario(scenario, tmp_path / "edited")
+    fixed = copy_scenario(scenario, tmp_path / "fixed")
+    await start(client, edited)
+    path = next((edited / "shop" / "migrations").glob("0002_*.py"))
+    diagnostics = await diagnostics_of(client, path)
+    found = sorted({str(d.code) for d in diagnostics} & CODES)
+    assert found == ["CREATE_INDEX"]
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=path.as_uri()),
+            range=diagnostics[0].range,
+            context=types.CodeActionContext(diagnostics=diagnostics),
+        )
+    )
+    rewrites = [
+        a for a in actions or [] if isinstance(a, types.CodeAction) and a.kind == "refactor.rewrite"
+    ]
+    [action] = rewrites
+    assert action.title.startswith("Make zero-downtime: build the index concurrently")
+    [source] = [
+        a
+        for a in actions
+        if isinstance(a, types.CodeAction) and a.kind == "source.makeZeroDowntime"
+    ]
+
+    assert cli(fixed, NO_SERVER, "fix", ".", "shop", path.stem, "--code", *found).code == 0
+    apply(action.edit)
+    assert migration_files(edited) == migration_files(fixed)
+    assert migration_files(edited) != migration_files(copy_scenario(scenario, tmp_path / "orig"))
+    assert source.edit == action.edit  # one code found: the whole file gets the same

@@ -1,0 +1,7 @@
+from django.db import models
+
+
+class Item(models.Model):
+    name = models.CharField(max_length=50)
+    code = models.CharField(max_length=20, null=True)
+    price = models.IntegerField(null=True)
