@@ -279,6 +279,7 @@ def _level1(data: dict[str, Any], fingerprint: str) -> LintRun | None:
         ProjectInfo(**level1["project"]),
         [MigrationResult.from_dict(r) for r in level1["results"]],
         list(level1.get("problems", [])),
+        list(level1.get("skipped_apps", [])),
     )
     for result in run.results:
         result.cached = True
@@ -381,6 +382,7 @@ def cached_lint(root: Path, options: LintOptions, session_class: Callable[..., A
                 "project": run.project.to_dict(),
                 "results": [r.to_dict() for r in run.results],
                 "problems": run.problems,
+                "skipped_apps": run.skipped_apps,
             },
             "migrations": new_store,
         },

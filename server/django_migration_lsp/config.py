@@ -66,6 +66,16 @@ class LintOptions:
     cache_path: str | None = None
     no_cache: bool = False
     quiet: list[str] = field(default_factory=list)
+    #: lint the apps outside the project root too (site-packages, other distributions)
+    include_installed_apps: bool = False
+    #: only migrations git does not have on ``base`` (``lint --new``)
+    new: bool = False
+    #: the commit "new" is measured from; default: merge-base with the default branch
+    base: str | None = None
+    #: file of accepted findings (``lint --write-baseline``): only others are reported
+    baseline: str | None = None
+    #: the editor's whole-project lint: "new" (new migrations only) or "all"
+    scope: str = "new"
     #: where each value came from, for located error messages: key -> "pyproject.toml:12"
     origins: dict[str, str] = field(default_factory=dict, compare=False)
 
@@ -104,7 +114,10 @@ BOOL_OPTIONS = {
     "ignore_initial_migrations",
     "ignore_sqlmigrate_errors",
     "no_cache",
+    "include_installed_apps",
+    "new",
 }
+CHOICES = {"scope": ("new", "all")}
 
 
 def normalise_key(key: str) -> str:
@@ -140,6 +153,9 @@ def coerce(key: str, value: Any, where: str) -> Any:
         raise ConfigError("`warnings_as_errors` must be true/false or a list of codes", where)
     if value is not None and not isinstance(value, str):
         raise ConfigError(f"`{key}` must be a string, not {value!r}", where)
+    if key in CHOICES and value not in CHOICES[key]:
+        choices = " or ".join(repr(c) for c in CHOICES[key])
+        raise ConfigError(f"`{key}` must be {choices}, not {value!r}", where)
     return value
 
 

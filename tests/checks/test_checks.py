@@ -188,3 +188,25 @@ def test_system_checks_and_import_hook(tmp_path: Path):
         == 0
     )
     assert manage(root, "migrate", env={"DJANGO_MIGRATION_LSP_INIT_CHECKS": "1"}).returncode == 0
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "    stock = models.IntegerField()\n",  # NOT NULL, no default, no migration yet
+        None,  # null -> NOT NULL on an existing column
+    ],
+)
+def test_not_null_without_default_is_a_missing_migration_not_a_crash(tmp_path: Path, field):
+    """Issue 11: the questioner was built without ``log=`` and crashed on these, the most
+    common missing migrations."""
+    root = make(tmp_path)
+    models = (
+        MODELS + field if field else MODELS.replace("IntegerField(null=True)", "IntegerField()")
+    )
+    (root / "shop/models.py").write_text(models)
+    result = run_cli("check", str(root), "--format", "json", "--no-database")
+    assert "Traceback" not in result.stderr and "TypeError" not in result.stderr, result.stderr
+    assert result.code == 1, result.stderr
+    doc = json.loads(result.stdout)
+    assert [f["code"] for f in doc["findings"]] == ["MISSING_MIGRATION"]

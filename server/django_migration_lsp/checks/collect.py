@@ -49,6 +49,37 @@ def _model_location(
     return path, start
 
 
+def _quiet_log(questioner_class: Any) -> dict[str, Any]:
+    """``log=`` for the questioner where this Django's takes it (a sink: nothing is asked)."""
+    import inspect
+
+    if "log" in inspect.signature(questioner_class.__init__).parameters:
+        return {"log": lambda *args, **kwargs: None}
+    return {}
+
+
+def quiet_questioner(base: Any) -> Any:
+    """A questioner that answers what ``makemigrations`` would ask with a placeholder.
+
+    Django's non-interactive one calls ``log`` (None unless given) and then ``sys.exit(3)``
+    when a NOT NULL field has no default (added, or null -> NOT NULL): the most common missing
+    migration would crash the check instead of being reported.
+    """
+    from django.db.models import NOT_PROVIDED
+
+    class Questioner(base):  # type: ignore[misc,valid-type]
+        def ask_not_null_addition(self, field_name: str, model_name: str) -> None:
+            return None
+
+        def ask_not_null_alteration(self, field_name: str, model_name: str) -> Any:
+            return NOT_PROVIDED
+
+        def ask_auto_now_add_addition(self, field_name: str, model_name: str) -> None:
+            return None
+
+    return Questioner(specified_apps=None, dry_run=True, **_quiet_log(base))
+
+
 def missing_migrations(loader: Any, exclude_apps: set[str]) -> list[CheckFinding]:
     """Model changes that no migration contains, named as makemigrations would describe them."""
     from django.apps import apps
@@ -56,7 +87,7 @@ def missing_migrations(loader: Any, exclude_apps: set[str]) -> list[CheckFinding
     from django.db.migrations.questioner import NonInteractiveMigrationQuestioner
     from django.db.migrations.state import ProjectState
 
-    questioner = NonInteractiveMigrationQuestioner(specified_apps=None, dry_run=True)
+    questioner = quiet_questioner(NonInteractiveMigrationQuestioner)
     detector = MigrationAutodetector(
         loader.project_state(), ProjectState.from_apps(apps), questioner
     )

@@ -94,14 +94,17 @@ class CheckReport:
         return "\n".join(lines)
 
     def to_github(self) -> str:
+        from ..output import github_command
+
         out = []
         for f in self.findings:
             level = {"error": "error", "warning": "warning"}.get(f.severity, "notice")
-            props = f"title={f.code}"
-            if f.path:
-                props = f"file={self._relative(f.path)},line={f.line or 1},{props}"
-            message = f.message.replace("%", "%25").replace("\n", "%0A")
-            out.append(f"::{level} {props}::{message}")
+            line = (f.line or 1) if f.path else None
+            out.append(
+                github_command(
+                    level, f.message, file=self._relative(f.path), line=line, title=f.code
+                )
+            )
         return "\n".join(out)
 
     def to_sarif(self) -> dict[str, Any]:
