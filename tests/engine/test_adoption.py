@@ -260,3 +260,29 @@ def test_outputs_are_the_same_cold_and_warm(project, cli, tmp_path: Path):
         warm = cli(*args, cwd=root, env={"GITHUB_WORKSPACE": ""})
         assert cold.stdout == warm.stdout
         assert "shop/migrations/0002_remove_price.py" in cold.stdout
+
+
+def test_lintmigrations_reports_and_exits_as_lint_does(project, cli, tmp_path: Path):
+    """One reporting path: ``manage.py lintmigrations`` prints what ``lint`` prints and exits
+    with the same status (a module that cannot be imported fails both)."""
+    import os
+    import sys
+
+    root = project(
+        {"shop": {"0001_initial": INITIAL, "0002_broken": SYNTAX_ERROR}},
+        extra_settings='INSTALLED_APPS += ["django_migration_lsp"]',
+    )
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"), GITHUB_WORKSPACE="")
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    proc = subprocess.run(
+        [sys.executable, "manage.py", "lintmigrations", "--format", "github", "--no-cache"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    ours = cli("lint", str(root), "--format", "github", "--no-cache", env={"GITHUB_WORKSPACE": ""})
+    assert ours.code == 1
+    assert proc.returncode == ours.code, proc.stderr
+    assert proc.stdout.strip() == ours.stdout.strip()
