@@ -257,7 +257,7 @@ def test_outputs_are_the_same_cold_and_warm(project, cli, tmp_path: Path):
     for fmt in ("json", "github"):
         args = ("lint", str(root), "--format", fmt, "--cache-path", str(cache / fmt))
         cold = cli(*args, cwd=other, env={"GITHUB_WORKSPACE": ""})
-        warm = cli(*args, cwd=root, env={"GITHUB_WORKSPACE": ""})
+        warm = cli(*args, cwd=other, env={"GITHUB_WORKSPACE": ""})  # a cache hit: no chdir
         assert cold.stdout == warm.stdout
         assert "shop/migrations/0002_remove_price.py" in cold.stdout
 
@@ -286,3 +286,27 @@ def test_lintmigrations_reports_and_exits_as_lint_does(project, cli, tmp_path: P
     assert ours.code == 1
     assert proc.returncode == ours.code, proc.stderr
     assert proc.stdout.strip() == ours.stdout.strip()
+
+
+def test_editor_scope_new_lints_new_migrations_and_the_ones_opened(project):
+    """The worker (the editor's engine): ``scope = "new"`` (the default) reports the new
+    migrations on a whole-project lint, and any migration the user opens; "all" every one."""
+    from .test_worker import Worker
+
+    root = committed_shop(project)
+    git(root, "checkout", "-qb", "feature")
+    (root / "shop/migrations/0004_drop_name.py").write_text(RISKY)
+    for options, expected in (
+        ({}, ["0004_drop_name"]),
+        ({"scope": "all"}, ["0001_initial", "0002_remove_price", "0003_data", "0004_drop_name"]),
+    ):
+        worker = Worker(root)
+        try:
+            assert "result" in worker.request("initialize", root=str(root), options=options)
+            results = worker.request("lint")["result"]["results"]
+            assert [r["name"] for r in results if r["app"] == "shop"] == expected
+            opened = str(root / "shop/migrations/0002_remove_price.py")
+            (result,) = worker.request("lint_file", path=opened)["result"]["results"]
+            assert [f["code"] for f in result["findings"]] == ["DROP_COLUMN"]
+        finally:
+            worker.close()
