@@ -200,37 +200,14 @@ def fail(message: str, exc: BaseException | None = None, verbosity: int = 1) -> 
 
 
 def lint_flags(args: argparse.Namespace) -> dict[str, Any]:
-    """Flags given on the command line, as option values."""
-    flags = {
-        "settings": args.settings,
-        "database": args.database,
-        "project_root_path": args.project_root_path,
-        "exclude_migration_tests": args.exclude_migration_tests,
-        "include_apps": args.include_apps,
-        "exclude_apps": args.exclude_apps,
-        "ignore_name_contains": args.ignore_name_contains,
-        "ignore_name": args.ignore_name,
-        "include_name_contains": args.include_name_contains,
-        "include_name": args.include_name,
-        "applied_migrations": args.applied_migrations,
-        "unapplied_migrations": args.unapplied_migrations,
-        "ignore_initial_migrations": args.ignore_initial_migrations,
-        "ignore_sqlmigrate_errors": args.ignore_sqlmigrate_errors,
-        "sql_analyser": args.sql_analyser,
-        "git_commit_id": args.git_commit_id,
-        "include_migrations_from": args.include_migrations_from,
-        "app_label": args.app_label,
-        "migration_name": args.migration_name,
-        "cache_path": args.cache_path,
-        "no_cache": args.no_cache,
-        "quiet": args.quiet,
-        "new": args.new,
-        "base": args.base,
-        "baseline": _absolute(args.baseline),
-        "include_installed_apps": args.include_installed_apps,
-    }
-    if args.warnings_as_errors is not None:
+    """Flags given on the command line, as option values: every flag named as an option of the
+    schema (``config.LintOptions``) is one."""
+    from .config import OPTION_NAMES
+
+    flags = {name: getattr(args, name) for name in OPTION_NAMES if hasattr(args, name)}
+    if args.warnings_as_errors is not None:  # a bare --warnings-as-errors: every warning
         flags["warnings_as_errors"] = args.warnings_as_errors or True
+    flags["baseline"] = _absolute(args.baseline)
     return flags
 
 
