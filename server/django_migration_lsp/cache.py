@@ -280,6 +280,7 @@ def _level1(data: dict[str, Any], fingerprint: str) -> LintRun | None:
         [MigrationResult.from_dict(r) for r in level1["results"]],
         list(level1.get("problems", [])),
         list(level1.get("skipped_apps", [])),
+        int(level1.get("not_new", 0)),
     )
     for result in run.results:
         result.cached = True
@@ -383,6 +384,7 @@ def cached_lint(root: Path, options: LintOptions, session_class: Callable[..., A
                 "results": [r.to_dict() for r in run.results],
                 "problems": run.problems,
                 "skipped_apps": run.skipped_apps,
+                "not_new": run.not_new,
             },
             "migrations": new_store,
         },

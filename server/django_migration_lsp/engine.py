@@ -143,6 +143,7 @@ class LintSession:
         self._reusable = False  # self.loader can serve a load of the same shape
         self._plan: list[Key] | None = None  # full_plan of self.loader's graph
         self.skipped_apps: tuple[str, ...] = ()  # installed apps left out by the last selection
+        self.not_new = 0  # migrations left out by the last selection as not new
         self.selection_problems: list[str] = []
 
     @property
@@ -271,6 +272,7 @@ class LintSession:
         except SelectionError as exc:
             raise _problem("selection", str(exc)) from exc
         self.skipped_apps = selection.installed_apps
+        self.not_new = selection.not_new
         return selection
 
     # -- rendering ---------------------------------------------------------------------------
@@ -428,4 +430,5 @@ class LintSession:
         run = LintRun(self.project, problems=[*self.problems, *self.selection_problems])
         run.problems += [f"{p.path or p.app}: {p.message}" for p in self.disk.app_problems]
         run.skipped_apps = list(self.skipped_apps)
+        run.not_new = self.not_new
         return run

@@ -208,5 +208,7 @@ class LintRun:
     problems: list[str] = field(default_factory=list)
     #: installed apps (outside the project root) whose migrations were not linted
     skipped_apps: list[str] = field(default_factory=list)
+    #: migrations left out because git has them on the base (``--new``)
+    not_new: int = 0
     #: findings left out because the baseline file accepts them
     baselined: int = 0

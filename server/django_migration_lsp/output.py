@@ -77,6 +77,7 @@ def to_json(
     if run is not None:
         document["installed_apps_not_linted"] = list(run.skipped_apps)
         document["baselined"] = run.baselined
+        document["not_new"] = run.not_new
     return document
 
 
@@ -283,6 +284,12 @@ def adoption_lines(run: LintRun) -> list[str]:
         lines.append(
             f"{apps} installed app{'s' * (apps != 1)} not linted "
             f"({', '.join(run.skipped_apps)}); --include-installed-apps lints them"
+        )
+    if run.not_new:
+        old = run.not_new
+        lines.append(
+            f"{old} migration{'s' * (old != 1)} already on the base not linted (--new); "
+            "they have been deployed"
         )
     if run.baselined:
         lines.append(f"{run.baselined} finding{'s' * (run.baselined != 1)} baselined")

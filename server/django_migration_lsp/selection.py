@@ -52,6 +52,7 @@ class Selection:
     keys: tuple[Key, ...]
     ignored: frozenset[Key]
     installed_apps: tuple[str, ...] = ()
+    not_new: int = 0  # migrations of the project's apps left out because git has them on base
 
 
 def is_installed_path(path: str, project_root: str) -> bool:
@@ -136,15 +137,19 @@ def select(facts: Facts, options: LintOptions) -> Selection:
     left_out = installed_apps(facts, options)
     keys: list[Key] = []
     ignored: set[Key] = set()
+    not_new = 0
     for entry in sorted(facts.entries, key=lambda e: e.key):
         if facts.only is not None:
             if entry.key not in facts.only:
                 continue
-        elif entry.key[0] in left_out or (facts.new is not None and entry.path not in facts.new):
+        elif entry.key[0] in left_out:
+            continue
+        elif facts.new is not None and entry.path not in facts.new:
+            not_new += _by_name(entry, options)
             continue
         if not (_by_name(entry, options) and _by_facts(entry, facts, options)):
             continue
         keys.append(entry.key)
         if entry.ignored:
             ignored.add(entry.key)
-    return Selection(tuple(keys), frozenset(ignored), tuple(sorted(left_out)))
+    return Selection(tuple(keys), frozenset(ignored), tuple(sorted(left_out)), not_new)

@@ -60,6 +60,9 @@ def test_new_reports_nothing_old_then_the_branch_migration(project, cli):
     clean = cli(*lint_new)
     assert clean.code == 0, clean.stderr
     assert names(clean) == []  # DROP_COLUMN in 0002 is history: not reported
+    assert clean.json()["not_new"] == 3  # and the run says what it left out
+    text = cli("lint", str(root), "--no-cache", "--new")
+    assert "3 migrations already on the base not linted (--new)" in text.stdout
     git(root, "checkout", "-qb", "feature")
     (root / "shop/migrations/0004_drop_name.py").write_text(RISKY)
     untracked = cli(*lint_new)
