@@ -9,14 +9,12 @@ and ``results`` turns each into its verdict.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from . import vcs
 from .checks.findings import CHECK_CODES
 from .config import LintOptions, apply_django_settings, validate_codes
 from .django_side.loading import (
@@ -35,32 +33,15 @@ from .django_side.render import CHECKPOINT_EVERY, RenderedMigration, Renderer, f
 from .findings import LintRun, MigrationResult, ProjectInfo
 from .results import Judged, failed_result, ignored_result, read_source, rendered_result
 from .rules.catalogue import RULES
-from .selection import Entry, Facts, Selection, SelectionError, closest, select
-from .walk import walk
+from .scope import gather_facts, is_ignore_migration
+from .selection import Facts, Selection, SelectionError, closest, select
+from .walk import Checkpoints, walk
 
 Key = tuple[str, str]
 ProgressCallback = Callable[[int, int, MigrationResult], None]
 #: every code a user may name in options: the rules', RENDER_ERROR and the cross-checks'
 KNOWN_CODES = {*RULES, "RENDER_ERROR", *CHECK_CODES}
 BUILTIN_BACKENDS = ("postgresql", "sqlite3", "mysql", "oracle")
-
-
-def read_listed_migrations(path: str) -> set[Key]:
-    """``--include-migrations-from``: (app, name) of each migration file path listed."""
-    keys: set[Key] = set()
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            parts = line.strip().replace("\\", "/").split("/")
-            if "migrations" in parts and parts[-1].endswith(".py") and "__init__" not in parts[-1]:
-                i = len(parts) - 1 - parts[::-1].index("migrations")
-                if i >= 1 and i + 1 < len(parts):
-                    keys.add((parts[i - 1], parts[i + 1][:-3]))
-    return keys
-
-
-def is_ignore_migration(migration: Any) -> bool:
-    """True when ``IgnoreMigration()`` (from any module) is among the operations."""
-    return any(type(op).__name__ == "IgnoreMigration" for op in migration.operations)
 
 
 def _problem(kind: str, message: str) -> ProjectLoadError:
@@ -137,8 +118,7 @@ class LintSession:
         self.loader: Any = None
         self.renderer: Renderer | None = None
         self.rendered: dict[Key, RenderedMigration] = {}
-        #: plan position -> (signature of the plan up to there, state before that position)
-        self.checkpoints: dict[int, tuple[str, Any]] = {}
+        self.checkpoints = Checkpoints(CHECKPOINT_EVERY)
         self._shape: GraphShape | None = None  # of the last load (self.loader's graph)
         self._reusable = False  # self.loader can serve a load of the same shape
         self._plan: list[Key] | None = None  # full_plan of self.loader's graph
@@ -194,75 +174,18 @@ class LintSession:
             self.renderer = Renderer(self.options.database, self.loader.unmigrated_apps)
 
     # -- selection ---------------------------------------------------------------------------
-    def _applied(self) -> frozenset[Key] | None:
-        opts = self.options
-        if not (opts.applied_migrations or opts.unapplied_migrations):
-            return None
-        from .django_side.dbread import DatabaseUnavailable, applied_keys
-
-        try:
-            return frozenset(applied_keys(opts.database))
-        except DatabaseUnavailable as exc:
-            raise _problem(
-                "database",
-                f"--applied-migrations/--unapplied-migrations need to read the "
-                f"django_migrations table, but {exc}. Start the database or drop the option.",
-            ) from exc
-
-    def _new_paths(self) -> frozenset[str] | None:
-        """Real paths of files not on the base, when only new migrations are wanted."""
-        opts = self.options
-        if not (opts.new or (self.editor and opts.scope == "new")):
-            return None
-        if self.editor and not vcs.is_repository(self.git_root):
-            return None  # no history to tell new from old: everything is the user's
-        try:
-            base = vcs.resolve(self.git_root, opts.base) if opts.base else None
-            return frozenset(vcs.new_since(self.git_root, base or vcs.default_base(self.git_root)))
-        except vcs.VcsError as exc:
-            if self.editor:  # the editor shows everything rather than nothing
-                self.selection_problems.append(f"{exc}; every migration is linted")
-                return None
-            raise _problem("git", f"{exc}. --new needs a git repository and a base.") from exc
-
-    def _changed_paths(self) -> frozenset[str] | None:
-        rev = self.options.git_commit_id
-        if not rev:
-            return None
-        try:
-            return frozenset(vcs.added_since(self.git_root, rev))
-        except vcs.VcsError as exc:
-            raise _problem(
-                "git", f"{exc}. Pass a commit that exists in this repository to --git-commit-id."
-            ) from exc
-
     def facts(self, only: Iterable[Key] | None = None) -> Facts:
         """What the selection needs from disk, git and the database."""
-        from django.apps import apps
-
         assert self.disk is not None
-        listed = self.options.include_migrations_from
-        entries = []
-        for key, path in self.disk.paths.items():
-            migration = self.disk.migrations.get(key)
-            entries.append(
-                Entry(
-                    key,
-                    os.path.realpath(path),
-                    initial=bool(migration is not None and migration.initial),
-                    ignored=migration is not None and is_ignore_migration(migration),
-                )
-            )
         self.selection_problems = []
-        return Facts(
-            entries=tuple(entries),
-            project_root=os.path.realpath(self.root),
-            app_labels=frozenset(c.label for c in apps.get_app_configs()),
-            changed=self._changed_paths(),
-            new=None if only is not None else self._new_paths(),
-            listed=frozenset(read_listed_migrations(listed)) if listed else None,
-            applied=self._applied(),
-            only=frozenset(only) if only is not None else None,
+        return gather_facts(
+            self.disk,
+            self.options,
+            root=self.root,
+            git_root=self.git_root,
+            editor=self.editor,
+            only=only,
+            problems=self.selection_problems,
         )
 
     def select(self, only: Iterable[Key] | None = None) -> Selection:
@@ -276,50 +199,17 @@ class LintSession:
         return selection
 
     # -- rendering ---------------------------------------------------------------------------
-    def _signatures(self) -> list[str]:
-        """Per plan position, a digest of the plan before it (migration keys and classes)."""
-        graph = self.loader.graph
-        signatures = []
-        digest = hashlib.sha1()
-        for key in self.plan:
-            signatures.append(digest.hexdigest())
-            digest.update(f"{key}{id(type(graph.nodes[key]))};".encode())
-        return signatures
-
-    def _start(self, first: int, signatures: list[str]) -> tuple[int, Any]:
-        """The latest checkpoint still valid at or before plan position ``first``."""
-        assert self.renderer is not None
-        for position in sorted(self.checkpoints, reverse=True):
-            signature, saved = self.checkpoints[position]
-            if (
-                position <= first
-                and position < len(signatures)
-                and signatures[position] == (signature)
-            ):
-                return position, saved.clone()
-        return 0, self.renderer.initial_state()
-
     def render(self, keys: set[Key], on_rendered: Callable[[Key], None] | None = None) -> None:
-        """Render ``keys`` (walking the whole graph for the states in between).
-
-        States before every ``CHECKPOINT_EVERY``-th migration of the plan are kept (keyed by
-        the exact plan prefix and migration classes), so re-rendering one migration, as the
-        editor does on each save, starts close to it instead of at the beginning. Migrations
-        replaced by a squash in use are rendered by a second walk, over the originals' graph.
-        """
+        """Render ``keys`` (walking the whole graph for the states in between), starting from
+        the latest valid checkpoint before the first of them. Migrations replaced by a squash
+        in use are rendered by a second walk, over the originals' graph."""
         assert self.loader is not None and self.renderer is not None and self.disk is not None
         plan = self.plan
-        signatures = self._signatures()
+        signatures = self.checkpoints.signatures(plan, self.loader.graph.nodes)
         todo = set(keys)
         first = min((i for i, k in enumerate(plan) if k in todo), default=len(plan))
-        start, state = self._start(first, signatures)
-
-        def checkpoint(position: int, current: Any) -> None:
-            if position % CHECKPOINT_EVERY == 0:
-                saved = self.checkpoints.get(position)
-                if saved is None or saved[0] != signatures[position]:
-                    self.checkpoints[position] = (signatures[position], current.clone())
-
+        start, state = self.checkpoints.start(first, signatures, self.renderer.initial_state)
+        checkpoint = self.checkpoints.hook(signatures)
         main = walk(self.renderer, self.loader.graph.nodes, plan, todo, state, start, checkpoint)
         self._keep(main, on_rendered)
         replaced = {k for k in todo if k in self.disk.migrations}

@@ -7,6 +7,7 @@ more than Django's own state building when few migrations are wanted.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -38,3 +39,49 @@ def walk(
             yield key, renderer.render_migration(nodes[key], state)
         else:
             renderer.advance(nodes[key], state)
+
+
+class Checkpoints:
+    """States before every ``every``-th position of a plan, kept between walks.
+
+    Each is keyed by the exact plan prefix before it (migration keys and the identity of their
+    classes), so re-rendering one migration, as the editor does on each save, starts close to it
+    instead of at the beginning, and a changed migration upstream invalidates what follows.
+    """
+
+    def __init__(self, every: int) -> None:
+        self.every = every
+        self.saved: dict[int, tuple[str, Any]] = {}
+
+    @staticmethod
+    def signatures(plan: list[Key], nodes: dict[Key, Any]) -> list[str]:
+        """Per plan position, a digest of the plan before it."""
+        signatures = []
+        digest = hashlib.sha1()
+        for key in plan:
+            signatures.append(digest.hexdigest())
+            digest.update(f"{key}{id(type(nodes[key]))};".encode())
+        return signatures
+
+    def start(
+        self, first: int, signatures: list[str], initial: Callable[[], Any]
+    ) -> tuple[int, Any]:
+        """(position, a copy of the state there): the latest valid checkpoint at or before
+        ``first``, else the beginning with ``initial()``."""
+        for position in sorted(self.saved, reverse=True):
+            signature, state = self.saved[position]
+            valid = position < len(signatures) and signatures[position] == signature
+            if position <= first and valid:
+                return position, state.clone()
+        return 0, initial()
+
+    def hook(self, signatures: list[str]) -> Checkpoint:
+        """The ``checkpoint`` callable of a walk that records states as it passes."""
+
+        def checkpoint(position: int, state: Any) -> None:
+            if position % self.every == 0:
+                saved = self.saved.get(position)
+                if saved is None or saved[0] != signatures[position]:
+                    self.saved[position] = (signatures[position], state.clone())
+
+        return checkpoint

@@ -313,3 +313,10 @@ def test_editor_scope_new_lints_new_migrations_and_the_ones_opened(project):
             assert [f["code"] for f in result["findings"]] == ["DROP_COLUMN"]
         finally:
             worker.close()
+
+
+def test_cli_load_errors_have_no_editor_wording(project, cli):
+    root = project({"shop": {"0001_initial": INITIAL}}, extra_settings="raise RuntimeError('boom')")
+    result = cli("lint", str(root), "--no-cache")
+    assert result.code == 2 and "boom" in result.stderr
+    assert "save" not in result.stderr and "meanwhile" not in result.stderr
