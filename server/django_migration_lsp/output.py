@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from . import __version__
@@ -81,13 +82,56 @@ def to_json(
     return document
 
 
+@dataclass(frozen=True)
+class Position:
+    """Where a reported item is: the one position type of every format. 1-based lines and
+    columns, end exclusive; ``line`` None when only the file is known."""
+
+    path: str
+    line: int | None = None
+    column: int = 1
+    end_line: int | None = None
+    end_column: int | None = None
+
+    @classmethod
+    def of(cls, result: MigrationResult, finding: Finding | None = None) -> Position:
+        """A finding's span, or (``finding`` None) where the migration's error is."""
+        path = result.path or f"{result.app}/migrations/{result.name}.py"
+        if finding is not None:
+            span = finding.span
+            if span is None:
+                return cls(path)
+            return cls(path, span.line, span.col + 1, span.end_line, span.end_col + 1)
+        where = result.error_location or {}
+        return cls(path, where.get("line", 1), where.get("column", 1))
+
+    def text(self) -> str:
+        return f"{self.path}:{self.line or 1}:{self.column}"
+
+    def github(self, root: str) -> dict[str, Any]:
+        """Properties of a workflow command (columns only with a whole range)."""
+        props: dict[str, Any] = {"file": _workspace_path(root, self.path), "line": self.line}
+        if self.end_line is not None:
+            props.update(col=self.column, endLine=self.end_line, endColumn=self.end_column)
+        return props
+
+    def sarif(self, uri: str) -> dict[str, Any]:
+        """A SARIF ``physicalLocation`` (``uri`` relative to %SRCROOT%)."""
+        location: dict[str, Any] = {
+            "artifactLocation": {"uri": uri.replace(os.sep, "/"), "uriBaseId": "%SRCROOT%"}
+        }
+        if self.line is not None:
+            region: dict[str, Any] = {"startLine": self.line}
+            if self.end_line is not None:
+                region.update(
+                    startColumn=self.column, endLine=self.end_line, endColumn=self.end_column
+                )
+            location["region"] = region
+        return location
+
+
 def _location(result: MigrationResult, finding: Finding | None = None) -> str:
-    path = result.path or f"{result.app}/migrations/{result.name}.py"
-    if finding is not None and finding.span is not None:
-        return f"{path}:{finding.span.line}:{finding.span.col + 1}"
-    if finding is None and result.error_location:
-        return f"{path}:{result.error_location['line']}:{result.error_location['column']}"
-    return f"{path}:1:1"
+    return Position.of(result, finding).text()
 
 
 def to_text(
@@ -154,30 +198,21 @@ def to_github(root: str, results: list[MigrationResult]) -> str:
     """GitHub Actions workflow commands (``::error file=…,line=…::message``)."""
     out = []
     for result in results:
-        file = _workspace_path(root, result.path)
         if result.error:
             out.append(
                 github_command(
                     "error" if result.fatal else "warning",
                     f"SQL could not be fully rendered: {result.error}",
-                    file=file,
-                    line=(result.error_location or {}).get("line", 1),
+                    **Position.of(result).github(root),
                     title="RENDER_ERROR",
                 )
             )
         for f in result.findings:
             level = {"error": "error", "warning": "warning"}.get(f.severity, "notice")
-            span = f.span
-            position: dict[str, Any] = {"file": file}
-            if span:
-                position.update(
-                    line=span.line,
-                    col=span.col + 1,
-                    endLine=span.end_line,
-                    endColumn=span.end_col + 1,
-                )
             title = f"{f.code} ({result.app}.{result.name})"
-            out.append(github_command(level, f.message, **position, title=title))
+            out.append(
+                github_command(level, f.message, **Position.of(result, f).github(root), title=title)
+            )
     return "\n".join(out)
 
 
@@ -204,21 +239,8 @@ def to_sarif(root: str, results: list[MigrationResult]) -> dict[str, Any]:
     sarif_results = []
     for result in results:
         for f in result.findings:
-            location: dict[str, Any] = {
-                "physicalLocation": {
-                    "artifactLocation": {
-                        "uri": (result.path or "").replace(os.sep, "/"),
-                        "uriBaseId": "%SRCROOT%",
-                    }
-                }
-            }
-            if f.span:
-                location["physicalLocation"]["region"] = {
-                    "startLine": f.span.line,
-                    "startColumn": f.span.col + 1,
-                    "endLine": f.span.end_line,
-                    "endColumn": f.span.end_col + 1,
-                }
+            position = Position.of(result, f)
+            location = {"physicalLocation": position.sarif(result.path or "")}
             sarif_results.append(
                 {
                     "ruleId": f.code,
