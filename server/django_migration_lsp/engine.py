@@ -65,9 +65,10 @@ def check_engine(alias: str) -> None:
         known = {f"django.db.backends.{name}" for name in BUILTIN_BACKENDS}
         raise _problem(
             "settings",
-            f"settings.DATABASES[{alias!r}]['ENGINE'] = {engine!r} names no importable module, "
-            f"so no migration's SQL can be rendered for it ({closest(engine, known, 'ENGINE')}) "
-            "Fix the ENGINE in the settings, or pass --database with another alias.",
+            f"settings.DATABASES[{alias!r}]: {closest(engine, known, 'ENGINE')} It names no "
+            "importable module, so no SQL can be rendered for this database (and `migrate` "
+            "cannot run on it). Fix the ENGINE in the settings, or pass --database with "
+            "another alias.",
         )
 
 

@@ -66,27 +66,30 @@ def is_installed_path(path: str, project_root: str) -> bool:
 
 
 def closest(value: str, known: set[str] | frozenset[str], what: str) -> str:
-    """``unknown app label 'shp' (closest: 'shop')``-style message."""
+    """``app label 'shp' matches nothing; did you mean 'shop'? (known: …).``"""
     match = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.5)
     hint = f"; did you mean {match[0]!r}?" if match else ""
     listed = ", ".join(sorted(known)[:20]) or "none"
-    return f"unknown {what} {value!r}{hint} Known: {listed}."
+    return f"{what} {value!r} matches nothing{hint} (known: {listed})."
+
+
+#: why a name that matches nothing is an error, not an empty run
+NOTHING = " A run over nothing passes without checking a migration: fix the name."
 
 
 def check_names(facts: Facts, options: LintOptions) -> None:
     """Raise ``SelectionError`` for a label, name or app list entry that matches nothing."""
     labels = set(facts.app_labels) | {e.key[0] for e in facts.entries}
     if options.app_label and options.app_label not in labels:
-        raise SelectionError(closest(options.app_label, labels, "app label"))
+        raise SelectionError(closest(options.app_label, labels, "app label") + NOTHING)
     for app in options.include_apps or []:
         if app not in labels:
-            raise SelectionError(closest(app, labels, "app label in --include-apps"))
+            raise SelectionError(closest(app, labels, "--include-apps value") + NOTHING)
     if options.app_label and options.migration_name:
         names = {e.key[1] for e in facts.entries if e.key[0] == options.app_label}
         if not any(n.startswith(options.migration_name) for n in names):
-            raise SelectionError(
-                closest(options.migration_name, names, f"migration of {options.app_label}")
-            )
+            what = f"migration name (or prefix) of {options.app_label}"
+            raise SelectionError(closest(options.migration_name, names, what) + NOTHING)
 
 
 def installed_apps(facts: Facts, options: LintOptions) -> set[str]:

@@ -88,9 +88,9 @@ def test_name_filters():
 @pytest.mark.parametrize(
     ("options", "expected"),
     [
-        ({"app_label": "shp"}, "unknown app label 'shp'; did you mean 'shop'?"),
-        ({"include_apps": ["blg"]}, "did you mean 'blog'?"),
-        ({"app_label": "shop", "migration_name": "0009"}, "unknown migration of shop '0009'"),
+        ({"app_label": "shp"}, "app label 'shp' matches nothing; did you mean 'shop'?"),
+        ({"include_apps": ["blg"]}, "--include-apps value 'blg' matches nothing; did you mean"),
+        ({"app_label": "shop", "migration_name": "0009"}, "of shop '0009' matches nothing"),
     ],
 )
 def test_names_that_match_nothing_are_errors(options: dict, expected: str):
