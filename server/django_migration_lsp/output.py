@@ -130,6 +130,17 @@ class Position:
         return location
 
 
+def render_error_message(result: MigrationResult) -> str:
+    """What a RENDER_ERROR says: a module that cannot be imported crashes ``migrate``."""
+    if result.fatal:
+        error = (result.error or "").rstrip(".")
+        return (
+            f"`migrate` would crash on this migration: {error}. Fix the file; only the checks "
+            "that need no SQL ran on it"
+        )
+    return f"the SQL of this migration could not be fully rendered: {result.error}"
+
+
 def _location(result: MigrationResult, finding: Finding | None = None) -> str:
     return Position.of(result, finding).text()
 
@@ -151,10 +162,8 @@ def to_text(
         if verbosity >= 2 or (result.status in ("ignored", "ok") and verbosity >= 2):
             lines.append(f"({result.app}, {result.name})... {result.status.upper()}")
         if result.error:
-            lines.append(
-                f"{_location(result)}: RENDER_ERROR the SQL of this migration could not be "
-                f"fully rendered: {result.error}"
-            )
+            tag = " [error]" if result.fatal else ""
+            lines.append(f"{_location(result)}: RENDER_ERROR {render_error_message(result)}{tag}")
         for finding in result.findings:
             if finding.severity in quiet:
                 continue
@@ -202,7 +211,7 @@ def to_github(root: str, results: list[MigrationResult]) -> str:
             out.append(
                 github_command(
                     "error" if result.fatal else "warning",
-                    f"SQL could not be fully rendered: {result.error}",
+                    render_error_message(result),
                     **Position.of(result).github(root),
                     title="RENDER_ERROR",
                 )
