@@ -318,6 +318,8 @@ class CacheFile:
             ProjectInfo(**entry["project"]),
             [MigrationResult.from_dict(r) for r in entry["results"]],
             list(entry.get("problems", [])),
+            list(entry.get("skipped_apps", [])),
+            int(entry.get("not_new", 0)),
         )
         for result in run.results:
             result.cached = True
@@ -355,6 +357,8 @@ class CacheFile:
             "project": whole.run.project.to_dict(),
             "results": [r.to_dict() for r in whole.run.results],
             "problems": whole.run.problems,
+            "skipped_apps": whole.run.skipped_apps,
+            "not_new": whole.run.not_new,
         }
 
     def save(self) -> None:

@@ -104,6 +104,30 @@ def add_lint_arguments(
     parser.add_argument(
         "--ignore-initial-migrations", action="store_true", help="skip initial migrations"
     )
+    parser.add_argument(
+        "--new",
+        action="store_true",
+        help="only migrations git does not have on the base (see --base)",
+    )
+    parser.add_argument(
+        "--base",
+        metavar="REV",
+        help="the commit --new is measured from (default: the merge-base of HEAD with the "
+        "default branch's upstream, else with main/master)",
+    )
+    parser.add_argument(
+        "--baseline", metavar="FILE", help="report only findings not recorded in this file"
+    )
+    parser.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        help="record the findings of this run in FILE (then lint with --baseline FILE)",
+    )
+    parser.add_argument(
+        "--include-installed-apps",
+        action="store_true",
+        help="lint the migrations of apps outside the project too (site-packages, …)",
+    )
     if not django_command:
         parser.add_argument("--settings", help="Django settings module (default: from manage.py)")
     parser.add_argument(
@@ -150,6 +174,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-database", action="store_true", help="skip the checks that read a database"
     )
     check.add_argument(
+        "--include-installed-apps",
+        action="store_true",
+        help="check the apps outside the project too (site-packages, …)",
+    )
+    check.add_argument(
         "--format", choices=["text", "json", "github", "sarif", "gitlab"], default="text"
     )
     add_verbosity(check)
@@ -177,34 +206,20 @@ def fail(message: str, exc: BaseException | None = None, verbosity: int = 1) -> 
 
 
 def lint_flags(args: argparse.Namespace) -> dict[str, Any]:
-    """Flags given on the command line, as option values."""
-    flags = {
-        "settings": args.settings,
-        "database": args.database,
-        "project_root_path": args.project_root_path,
-        "exclude_migration_tests": args.exclude_migration_tests,
-        "include_apps": args.include_apps,
-        "exclude_apps": args.exclude_apps,
-        "ignore_name_contains": args.ignore_name_contains,
-        "ignore_name": args.ignore_name,
-        "include_name_contains": args.include_name_contains,
-        "include_name": args.include_name,
-        "applied_migrations": args.applied_migrations,
-        "unapplied_migrations": args.unapplied_migrations,
-        "ignore_initial_migrations": args.ignore_initial_migrations,
-        "ignore_sqlmigrate_errors": args.ignore_sqlmigrate_errors,
-        "sql_analyser": args.sql_analyser,
-        "git_commit_id": args.git_commit_id,
-        "include_migrations_from": args.include_migrations_from,
-        "app_label": args.app_label,
-        "migration_name": args.migration_name,
-        "cache_path": args.cache_path,
-        "no_cache": args.no_cache,
-        "quiet": args.quiet,
-    }
-    if args.warnings_as_errors is not None:
+    """Flags given on the command line, as option values: every flag named as an option of the
+    schema (``config.LintOptions``) is one."""
+    from .config import OPTION_NAMES
+
+    flags = {name: getattr(args, name) for name in OPTION_NAMES if hasattr(args, name)}
+    if args.warnings_as_errors is not None:  # a bare --warnings-as-errors: every warning
         flags["warnings_as_errors"] = args.warnings_as_errors or True
+    flags["baseline"] = _absolute(args.baseline)
     return flags
+
+
+def _absolute(path: str | None) -> str | None:
+    """A path given on the command line, made independent of the cwd (which may change)."""
+    return os.path.abspath(path) if path else None
 
 
 def _maybe_reexec(root: Path, python: str | None, argv: list[str]) -> int | None:
@@ -223,83 +238,113 @@ def _maybe_reexec(root: Path, python: str | None, argv: list[str]) -> int | None
     return subprocess.call([str(target), "-m", "django_migration_lsp", *argv], env=env)
 
 
+def load_failure(exc: Any, verbosity: int) -> int:
+    """A ``ProjectLoadError`` as the one-paragraph message of exit status 2."""
+    problem = exc.problem
+    where = ""
+    if problem.path:
+        where = f"{problem.path}:{problem.line}: " if problem.line else f"{problem.path}: "
+    return fail(f"{where}{problem.message}", exc, verbosity)
+
+
+def resolve_base(root: Path, options: Any) -> None:
+    """For ``--new``, pin ``base`` to a commit id (so the result cache keys on it)."""
+    from . import vcs
+
+    git_root = Path(options.project_root_path).resolve() if options.project_root_path else root
+    try:
+        options.base = vcs.resolve(git_root, options.base) if options.base else None
+        options.base = options.base or vcs.default_base(git_root)
+    except vcs.VcsError as exc:
+        from .config import ConfigError
+
+        raise ConfigError(f"{exc}. --new needs a git repository and a base commit.") from exc
+
+
+def lint_run(root: Path, options: Any) -> Any:
+    """The run for ``options``: from the cache when nothing changed, else linted now."""
+    from . import runs
+
+    run, cache = runs.whole_run(root, options)  # a hit needs no Django at all
+    if run is not None:
+        return run
+    try:
+        import django  # noqa: F401
+    except ImportError as exc:
+        raise DjangoMissing(
+            f"Django is not importable by {sys.executable}. Run django-migration-lsp with the "
+            "project's interpreter, or set `python` under [tool.django-migration-lsp]."
+        ) from exc
+    os.chdir(root)
+    with progress_line("lint", "setting Django up") as progress:
+        return runs.lint_project(root, options, cache, progress.migration if progress else None)
+
+
+class DjangoMissing(Exception):
+    """Django cannot be imported by this interpreter."""
+
+
+def finish_run(run: Any, options: Any, write_baseline: str | None) -> tuple[Any, str | None]:
+    """Apply the baseline, or write one; (the run to report, a note for stderr)."""
+    from .baseline import apply_baseline, read_baseline
+    from .baseline import write_baseline as write
+
+    if write_baseline:
+        count = write(Path(write_baseline), run)
+        return run, f"{count} findings recorded in {write_baseline}; lint with --baseline to use it"
+    if options.baseline:
+        baseline = Path(options.baseline)
+        if not baseline.is_absolute():  # from the config file: relative to the project
+            baseline = Path(options.project_root_path or run.project.root) / baseline
+        return apply_baseline(run, read_baseline(baseline)), None
+    return run, None
+
+
 def run_lint(args: argparse.Namespace, argv: list[str]) -> int:
-    """``lint``: load, render, judge, print; exit status per DESIGN §6."""
+    """``lint``: select, render, judge, print; exit status per the module's docstring."""
     from .config import ConfigError, load_options
+    from .django_side.loading import ProjectLoadError
 
     root = Path(args.project_dir).resolve()
     if not root.is_dir():
         return fail(f"PROJECT_DIR {args.project_dir!r} is not a directory.")
+    started = time.perf_counter()
     try:
         options = load_options(root, lint_flags(args))
-    except ConfigError as exc:
-        return fail(f"invalid configuration: {exc}", exc, args.verbosity)
-    reexec = _maybe_reexec(root, options.python, argv)
-    if reexec is not None:
-        return reexec
-    from . import runs
-
-    started = time.perf_counter()
-    run, run_cache = runs.whole_run(root, options)  # a hit needs no Django at all
-    if run is not None:
-        return report_lint(run, args, options, started)
-    try:
-        import django  # noqa: F401
-    except ImportError as exc:
-        return fail(
-            f"Django is not importable by {sys.executable}. Run django-migration-lsp with the "
-            "project's interpreter, or set `python` under [tool.django-migration-lsp].",
-            exc,
-            args.verbosity,
-        )
-    from .django_side.loading import ProjectLoadError
-
-    os.chdir(root)
-    try:
-        with progress_line("lint", "setting Django up") as progress:
-            run = runs.lint_project(
-                root, options, run_cache, progress.migration if progress else None
-            )
+        reexec = _maybe_reexec(root, options.python, argv)
+        if reexec is not None:
+            return reexec
+        if args.write_baseline:
+            options.baseline = None  # record every finding
+        if options.new:
+            resolve_base(root, options)
+        run, note = finish_run(lint_run(root, options), options, args.write_baseline)
     except ProjectLoadError as exc:
-        where = ""
-        problem = exc.problem
-        if problem.path:
-            where = f"{problem.path}:{problem.line}: " if problem.line else f"{problem.path}: "
-        return fail(f"{where}{problem.message}", exc, args.verbosity)
-    except ConfigError as exc:
-        return fail(f"invalid configuration: {exc}", exc, args.verbosity)
-    return report_lint(run, args, options, started)
+        return load_failure(exc, args.verbosity)
+    except (ConfigError, DjangoMissing) as exc:
+        prefix = "invalid configuration: " if isinstance(exc, ConfigError) else ""
+        return fail(f"{prefix}{exc}", exc, args.verbosity)
+    report_lint(run, args, options, started)
+    if note:
+        print(f"django-migration-lsp: {note}", file=sys.stderr)
+        return EXIT_OK
+    from .output import exit_status
+
+    return exit_status(run, options)
 
 
-def report_lint(run: Any, args: argparse.Namespace, options: Any, started: float) -> int:
-    """Print a run in the requested format; the exit status."""
-    from .output import dumps, to_github, to_json, to_sarif, to_text
+def report_lint(run: Any, args: argparse.Namespace, options: Any, started: float) -> None:
+    """Print a run in the requested format."""
+    from .output import render
 
-    elapsed = time.perf_counter() - started
-    results = run.results
     for problem in run.problems:
         print(f"django-migration-lsp: {problem}", file=sys.stderr)
-    if args.format == "json":
-        print(dumps(to_json(run.project.to_dict(), results)))
-    elif args.format == "sarif":
-        print(dumps(to_sarif(run.project.root, results)))
-    elif args.format == "gitlab":
-        from .formats.gitlab import lint_report
-
-        print(dumps(lint_report(run.project.root, results)))
-    elif args.format == "github":
-        text = to_github(run.project.root, results)
-        if text:
-            print(text)
-    elif args.verbosity > 0:
-        print(to_text(results, verbosity=args.verbosity, quiet=options.quiet))
-        if args.verbosity >= 2:
-            print(f"({len(results)} migrations in {elapsed:.2f}s, vendor {run.project.vendor})")
-    if any(f.severity == "error" for r in results for f in r.findings):
-        return EXIT_FINDINGS
-    if results and all(r.status == "render_error" and r.path is None for r in results):
-        return EXIT_USAGE
-    return EXIT_OK
+    text = render(run, args.format, verbosity=args.verbosity, quiet=options.quiet)
+    if text:
+        print(text)
+    if args.format == "text" and args.verbosity >= 2:
+        elapsed = time.perf_counter() - started
+        print(f"({len(run.results)} migrations in {elapsed:.2f}s, vendor {run.project.vendor})")
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -312,6 +357,8 @@ def run_check(args: argparse.Namespace) -> int:
         from .django_side.loading import ProjectLoadError
     except ImportError as exc:
         return fail(f"the cross-checks are not available: {exc}", exc, args.verbosity)
+    from .output import exit_status, render
+
     os.chdir(root)
     try:
         with progress_line("check") as progress:
@@ -321,38 +368,56 @@ def run_check(args: argparse.Namespace) -> int:
                 databases=args.database,
                 exclude_apps=args.exclude_apps or [],
                 include_database_checks=not args.no_database,
+                include_installed_apps=args.include_installed_apps,
                 progress=progress,
             )
     except ProjectLoadError as exc:
-        problem = exc.problem
-        where = f"{problem.path}:{problem.line}: " if problem.path and problem.line else ""
-        return fail(f"{where}{problem.message}", exc, args.verbosity)
-    if args.format == "json":
-        import json
-
-        print(json.dumps(report.to_json(), indent=2))
-    elif args.format == "github":
-        print(report.to_github())
-    elif args.format == "sarif":
-        import json
-
-        print(json.dumps(report.to_sarif(), indent=2))
-    elif args.format == "gitlab":
-        import json
-
-        from .formats.gitlab import check_report
-
-        print(json.dumps(check_report(report.project["root"], report.findings), indent=2))
-    else:
-        print(report.to_text())
-    return EXIT_FINDINGS if report.has_errors else EXIT_OK
+        return load_failure(exc, args.verbosity)
+    text = render(report, args.format, verbosity=args.verbosity)
+    if text:
+        print(text)
+    return exit_status(report)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the console script."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    args = parser.parse_args(argv)
+LIST_FLAGS = ("include_apps", "exclude_apps", "ignore_name", "include_name")
+
+
+def is_project_dir(path: str) -> bool:
+    """A ``manage.py`` or a ``[tool.django-migration-lsp]`` section marks a Django project."""
+    from .config import has_config_section
+
+    return (Path(path) / "manage.py").is_file() or has_config_section(Path(path))
+
+
+def fix_positionals(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Positionals that cannot swallow the project path (nor take an app for it).
+
+    ``lint --exclude-apps auth admin PROJECT``: the list option took the project; it is given
+    back. ``cd project && lint shop``: ``shop`` is an app, not a project directory.
+    """
+    explicit = args.project_dir != "."
+    for name in LIST_FLAGS:
+        values = getattr(args, name, None) or []
+        if values and is_project_dir(values[-1]) and values[-1] not in ("", "."):
+            if explicit:
+                parser.error(
+                    f"--{name.replace('_', '-')} took {values[-1]!r}, a project directory, and "
+                    f"PROJECT_DIR is {args.project_dir!r} too: put PROJECT_DIR first"
+                )
+            args.project_dir = values.pop()
+            setattr(args, name, values)
+            return
+    label_like = os.sep not in args.project_dir and args.project_dir.isidentifier()
+    shifted = label_like and args.migration_name is None and not is_project_dir(args.project_dir)
+    if shifted and is_project_dir("."):
+        args.project_dir, args.app_label, args.migration_name = (
+            ".",
+            args.project_dir,
+            args.app_label,
+        )
+
+
+def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, argv: list[str]) -> int:
     if args.command == "serve":
         from .lsp.server import main as serve_main
 
@@ -368,7 +433,23 @@ def main(argv: list[str] | None = None) -> int:
         from .fixcmd import run_fix
 
         return run_fix(args, argv)
+    fix_positionals(parser, args)
     return run_lint(args, argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        status = dispatch(parser, args, argv)
+        sys.stdout.flush()
+    except BrokenPipeError:  # ``| head`` closed the pipe: the reader has what it wanted
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK if args.command == "serve" else EXIT_FINDINGS
+    return status
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import configparser
 import dataclasses
+import functools
 import sys
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,6 +70,16 @@ class LintOptions:
     quiet: list[str] = field(default_factory=list)
     #: the PostgreSQL major version the lock rules assume (None: the oldest the Django supports)
     postgres_version: int | None = None
+    #: lint the apps outside the project root too (site-packages, other distributions)
+    include_installed_apps: bool = False
+    #: only migrations git does not have on ``base`` (``lint --new``)
+    new: bool = False
+    #: the commit "new" is measured from; default: merge-base with the default branch
+    base: str | None = None
+    #: file of accepted findings (``lint --write-baseline``): only others are reported
+    baseline: str | None = None
+    #: the editor's whole-project lint: "new" (new migrations only) or "all"
+    scope: str = "new"
     #: where each value came from, for located error messages: key -> "pyproject.toml:12"
     origins: dict[str, str] = field(default_factory=dict, compare=False)
 
@@ -91,22 +103,101 @@ class LintOptions:
         return False, {str(c).upper() for c in value}
 
 
-OPTION_NAMES = {f.name for f in dataclasses.fields(LintOptions)} - {"origins"}
-LIST_OPTIONS = {
-    "exclude_migration_tests",
-    "include_apps",
-    "exclude_apps",
-    "ignore_name",
-    "include_name",
-    "quiet",
-}
-BOOL_OPTIONS = {
-    "applied_migrations",
-    "unapplied_migrations",
-    "ignore_initial_migrations",
-    "ignore_sqlmigrate_errors",
-    "no_cache",
-}
+@dataclass(frozen=True)
+class EditorSettings:
+    """The language server's own settings (client section ``djangoMigrationLsp``), next to the
+    lint options: one schema for both, with the defaults the client declares."""
+
+    lint_on_change: bool = True
+    debounce_ms: int = 500
+    request_timeout: float = 30.0
+    python: str | None = None
+    trusted: bool = True
+
+
+def _kinds(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+OPTION_TYPES: dict[str, Any] = {k: v for k, v in _kinds(LintOptions).items() if k != "origins"}
+EDITOR_TYPES: dict[str, Any] = _kinds(EditorSettings)
+OPTION_NAMES = set(OPTION_TYPES)
+EDITOR_KEYS = set(EDITOR_TYPES)
+#: derived from the types: options that hold a list of strings / a boolean
+LIST_OPTIONS = {k for k, t in OPTION_TYPES.items() if t == list[str] or t == (list[str] | None)}
+BOOL_OPTIONS = {k for k, t in OPTION_TYPES.items() if t is bool}
+CHOICES = {"scope": ("new", "all")}
+
+
+@functools.cache
+def _converter() -> Any:
+    """cattrs, imported only where client settings are structured (the language server): the
+    worker imports this module in the project's interpreter, which needs nothing but Django."""
+    import cattrs
+
+    return cattrs.Converter(forbid_extra_keys=True)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Client settings structured: the lint options, the editor's own, what was wrong."""
+
+    options: dict[str, Any]
+    editor: EditorSettings
+    problems: tuple[str, ...] = ()
+
+
+def describe_type(kind: Any) -> str:
+    """A schema type as a user reads it."""
+    names = {bool: "true or false", int: "a whole number", float: "a number", str: "a string"}
+    parts = [names.get(t, "a list of strings") for t in typing.get_args(kind) or (kind,)]
+    return " or ".join(
+        p
+        for p, t in zip(parts, typing.get_args(kind) or (kind,), strict=True)
+        if t is not type(None)
+    )
+
+
+def _structure_one(key: str, value: Any, kind: Any) -> Any:
+    if isinstance(value, str) and list[str] in (kind, *typing.get_args(kind)):
+        value = [v.strip() for v in value.split(",") if v.strip()]  # "a, b" as the client reads it
+    if kind == (bool | list[str]):  # warnings_as_errors: cattrs cannot pick a union member
+        if isinstance(value, bool):
+            return value
+        return _converter().structure(value, list[str])
+    if kind in (bool, int, float) and (kind is bool) != isinstance(value, bool):
+        raise TypeError("booleans and numbers are not interchangeable")
+    structured = _converter().structure(value, kind)
+    if key in CHOICES and structured not in CHOICES[key]:
+        raise ValueError(f"one of {', '.join(CHOICES[key])}")
+    return structured
+
+
+def structure_settings(raw: dict[str, Any] | None, where: str = "settings") -> Settings:
+    """Structure client settings (camelCase or snake_case keys) against the schema; a value of
+    the wrong type is reported and its default kept, unknown keys are reported and ignored."""
+    options: dict[str, Any] = {}
+    editor: dict[str, Any] = {}
+    problems = []
+    for raw_key, value in (raw or {}).items():
+        key = normalise_key(raw_key)
+        kind = OPTION_TYPES.get(key, EDITOR_TYPES.get(key))
+        if kind is None:
+            problems.append(f"{where}: unknown setting {raw_key!r}; it is ignored")
+            continue
+        if value is None:
+            continue
+        try:
+            structured = _structure_one(key, value, kind)
+        except Exception as exc:  # cattrs raises several kinds; all mean "wrong type"
+            choice = key in CHOICES and isinstance(exc, ValueError)
+            reason = exc.args[0] if choice else f"it must be {describe_type(kind)}"
+            problems.append(
+                f"{where}: {raw_key} = {value!r} is not valid ({reason}); the default is used"
+            )
+            continue
+        (options if key in OPTION_TYPES else editor)[key] = structured
+    return Settings(options, EditorSettings(**editor), tuple(problems))
 
 
 def normalise_key(key: str) -> str:
@@ -144,6 +235,9 @@ def coerce(key: str, value: Any, where: str) -> Any:
         return coerce_postgres_version(value, where)
     if value is not None and not isinstance(value, str):
         raise ConfigError(f"`{key}` must be a string, not {value!r}", where)
+    if key in CHOICES and value not in CHOICES[key]:
+        choices = " or ".join(repr(c) for c in CHOICES[key])
+        raise ConfigError(f"`{key}` must be {choices}, not {value!r}", where)
     return value
 
 

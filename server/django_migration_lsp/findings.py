@@ -137,6 +137,8 @@ class MigrationResult:
     cached: bool = False
     #: where the error is, when it has a place: {"line": 1-based, "column": 1-based}
     error_location: dict[str, int] | None = None
+    #: the module cannot even be imported (syntax or import error): ``migrate`` would crash
+    fatal: bool = False
 
     def to_dict(self, *, with_operations: bool = True) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -149,6 +151,7 @@ class MigrationResult:
             "vendor": self.vendor,
             "cached": self.cached,
             "error_location": self.error_location,
+            "fatal": self.fatal,
         }
         if with_operations:
             data["operations"] = [o.to_dict() for o in self.operations]
@@ -167,6 +170,7 @@ class MigrationResult:
             operations=[RenderedOperation.from_dict(o) for o in data.get("operations") or []],
             cached=bool(data.get("cached", False)),
             error_location=data.get("error_location"),
+            fatal=bool(data.get("fatal", False)),
         )
 
 
@@ -207,3 +211,9 @@ class LintRun:
     project: ProjectInfo
     results: list[MigrationResult] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    #: installed apps (outside the project root) whose migrations were not linted
+    skipped_apps: list[str] = field(default_factory=list)
+    #: migrations left out because git has them on the base (``--new``)
+    not_new: int = 0
+    #: findings left out because the baseline file accepts them
+    baselined: int = 0

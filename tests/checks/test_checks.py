@@ -187,3 +187,52 @@ def test_system_checks_and_import_hook(tmp_path: Path):
         == 0
     )
     assert manage(root, "migrate", env={"DJANGO_MIGRATION_LSP_INIT_CHECKS": "1"}).returncode == 0
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "    stock = models.IntegerField()\n",  # NOT NULL, no default, no migration yet
+        None,  # null -> NOT NULL on an existing column
+    ],
+)
+def test_not_null_without_default_is_a_missing_migration_not_a_crash(tmp_path: Path, field):
+    """Issue 11: the questioner was built without ``log=`` and crashed on these, the most
+    common missing migrations."""
+    root = make(tmp_path)
+    models = (
+        MODELS + field if field else MODELS.replace("IntegerField(null=True)", "IntegerField()")
+    )
+    (root / "shop/models.py").write_text(models)
+    result = run_cli("check", str(root), "--format", "json", "--no-database")
+    assert "Traceback" not in result.stderr and "TypeError" not in result.stderr, result.stderr
+    assert result.code == 1, result.stderr
+    doc = result.json()
+    assert [f["code"] for f in doc["findings"]] == ["MISSING_MIGRATION"]
+
+
+def test_a_database_never_migrated_is_one_finding_not_one_per_migration(tmp_path: Path):
+    root = make(
+        tmp_path, apps={"shop": {"0001_initial": INITIAL, "0002_a": SECOND.format(field="a")}}
+    )
+    (root / "shop/models.py").write_text(MODELS + "    a = models.IntegerField(null=True)\n")
+    sqlite3.connect(root / "db.sqlite3").close()  # exists, empty: never migrated
+    _, doc = check(root, "--include-installed-apps")
+    unapplied = [f for f in doc["findings"] if f["code"] == "UNAPPLIED_MIGRATION"]
+    assert len(unapplied) == 1, unapplied
+    assert "never been migrated" in unapplied[0]["message"]
+    assert "migrate --database default" in unapplied[0]["message"]
+    # once migrated, one pending migration is named as before
+    assert manage(root, "migrate", "shop", "0001").returncode == 0
+    _, doc = check(root)
+    assert [(f["code"], f["migration"]) for f in doc["findings"]] == [
+        ("UNAPPLIED_MIGRATION", "0002_a")
+    ]
+
+
+def test_missing_migration_points_at_the_field_column(tmp_path: Path):
+    root = make(tmp_path)
+    (root / "shop/models.py").write_text(MODELS + "    stock = models.IntegerField(default=0)\n")
+    result = run_cli("check", str(root), "--no-database")
+    assert result.code == 1, result.stderr
+    assert "shop/models.py:7:5: MISSING_MIGRATION Add field stock to item" in result.stdout

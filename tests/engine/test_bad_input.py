@@ -64,7 +64,8 @@ def test_import_error_keeps_static_checks(project, cli):
     assert "does_not_exist" in entry["error"]
     # RunPython without reverse_code is still reported from the source alone
     assert "RUNPYTHON_REVERSIBLE" in result.codes("shop", "0002_data")
-    assert result.code == 0
+    # issue 11: a module that cannot be imported crashes `migrate`, so the run fails
+    assert result.code == 1
 
 
 def test_missing_dependency_and_cycle(project, cli):

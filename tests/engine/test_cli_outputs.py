@@ -235,6 +235,7 @@ def test_cache_warm_run_and_invalidation(project, cli, tmp_path: Path):
         "shop",
         "--cache-path",
         str(cache),
+        "-v",  # `cached` is in the JSON only with -v
     ]
     cold = cli(*base)
     assert cold.code == 1

@@ -32,7 +32,15 @@ LITERAL = re.compile(r"'[^']*'")
 
 def lint(env: dict[str, str], tmp_path: Path) -> dict:
     result = run_cli(
-        "lint", str(PROJECT), "--no-cache", "--format", "json", cwd=tmp_path, env=env, timeout=600
+        "lint",
+        str(PROJECT),
+        "--no-cache",
+        "--format",
+        "json",
+        "--include-installed-apps",  # these apps live in site-packages: out of scope by default
+        cwd=tmp_path,
+        env=env,
+        timeout=600,
     )
     assert result.code in (0, 1), result.stderr
     return result.json()

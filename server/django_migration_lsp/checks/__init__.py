@@ -78,9 +78,11 @@ def run_checks(
     databases: list[str] | None = None,
     exclude_apps: list[str] | None = None,
     include_database_checks: bool = True,
+    include_installed_apps: bool = False,
     progress: Any = None,
 ) -> CheckReport:
-    """Set Django up for ``root`` and run every cross-check (``progress``: see ``_collect``)."""
+    """Set Django up for ``root`` and run every cross-check (on the project's own apps only,
+    unless ``include_installed_apps``; ``progress``: see ``_collect``)."""
     import django
 
     from ..django_side.loading import setup_django
@@ -89,7 +91,10 @@ def run_checks(
     if progress:
         progress.status("setting Django up")
     module = setup_django(root, settings)
-    findings = _collect(exclude_apps, databases, include_database_checks, progress)
+    excluded = list(exclude_apps or [])
+    if not include_installed_apps:
+        excluded += installed_app_labels(root)
+    findings = _collect(excluded, databases, include_database_checks, progress)
     project = {
         "root": str(root.resolve()),
         "settings": module,
@@ -97,6 +102,22 @@ def run_checks(
         "django": django.get_version(),
     }
     return CheckReport(project, findings)
+
+
+def installed_app_labels(root: Path) -> list[str]:
+    """Apps that live outside the project (site-packages, other distributions)."""
+    import os
+
+    from django.apps import apps
+
+    from ..selection import is_installed_path
+
+    project = os.path.realpath(root)
+    return [
+        config.label
+        for config in apps.get_app_configs()
+        if is_installed_path(os.path.realpath(config.path), project)
+    ]
 
 
 def worker_check(params: dict[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import inspect
 import textwrap
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from ..django_side.dbread import DatabaseUnavailable, applied_keys
@@ -21,33 +22,66 @@ Key = tuple[str, str]
 
 def _model_location(
     app: str, model_name: str | None, field: str | None
-) -> tuple[str | None, int | None]:
-    """Where a model (or one of its fields) is defined: the class line or the field's line."""
+) -> tuple[str | None, int | None, int]:
+    """Where a model (or one of its fields) is defined: the class line or the field's line and
+    its 0-based column."""
     from django.apps import apps
 
     if not model_name:
         try:
             module = apps.get_app_config(app).models_module
-            return (inspect.getsourcefile(module), 1) if module else (None, None)
+            return (inspect.getsourcefile(module), 1, 0) if module else (None, None, 0)
         except (LookupError, TypeError):
-            return None, None
+            return None, None, 0
     try:
         model = apps.get_model(app, model_name)
         path = inspect.getsourcefile(model)
         lines, start = inspect.getsourcelines(model)
     except (LookupError, OSError, TypeError):
-        return None, None
+        return None, None, 0
+    indent = len(lines[0]) - len(lines[0].lstrip())
     if field:
         try:
             tree = ast.parse(textwrap.dedent("".join(lines)))
         except SyntaxError:
-            return path, start
+            return path, start, indent
         for node in ast.walk(tree):
             if isinstance(node, (ast.Assign, ast.AnnAssign)):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 if any(isinstance(t, ast.Name) and t.id == field for t in targets):
-                    return path, start + node.lineno - 1
-    return path, start
+                    return path, start + node.lineno - 1, indent + node.col_offset
+    return path, start, indent
+
+
+def _quiet_log(questioner_class: Any) -> dict[str, Any]:
+    """``log=`` for the questioner where this Django's takes it (a sink: nothing is asked)."""
+    import inspect
+
+    if "log" in inspect.signature(questioner_class.__init__).parameters:
+        return {"log": lambda *args, **kwargs: None}
+    return {}
+
+
+def quiet_questioner(base: Any) -> Any:
+    """A questioner that answers what ``makemigrations`` would ask with a placeholder.
+
+    Django's non-interactive one calls ``log`` (None unless given) and then ``sys.exit(3)``
+    when a NOT NULL field has no default (added, or null -> NOT NULL): the most common missing
+    migration would crash the check instead of being reported.
+    """
+    from django.db.models import NOT_PROVIDED
+
+    class Questioner(base):  # type: ignore[misc,valid-type]
+        def ask_not_null_addition(self, field_name: str, model_name: str) -> None:
+            return None
+
+        def ask_not_null_alteration(self, field_name: str, model_name: str) -> Any:
+            return NOT_PROVIDED
+
+        def ask_auto_now_add_addition(self, field_name: str, model_name: str) -> None:
+            return None
+
+    return Questioner(specified_apps=None, dry_run=True, **_quiet_log(base))
 
 
 def missing_migrations(loader: Any, exclude_apps: set[str]) -> list[CheckFinding]:
@@ -57,7 +91,7 @@ def missing_migrations(loader: Any, exclude_apps: set[str]) -> list[CheckFinding
     from django.db.migrations.questioner import NonInteractiveMigrationQuestioner
     from django.db.migrations.state import ProjectState
 
-    questioner = NonInteractiveMigrationQuestioner(specified_apps=None, dry_run=True)
+    questioner = quiet_questioner(NonInteractiveMigrationQuestioner)
     detector = MigrationAutodetector(
         loader.project_state(), ProjectState.from_apps(apps), questioner
     )
@@ -70,7 +104,7 @@ def missing_migrations(loader: Any, exclude_apps: set[str]) -> list[CheckFinding
             for op in migration.operations:
                 model = getattr(op, "model_name", None) or getattr(op, "name", None)
                 field = getattr(op, "name", None) if hasattr(op, "model_name") else None
-                path, line = _model_location(app, model, field)
+                path, line, col = _model_location(app, model, field)
                 findings.append(
                     CheckFinding(
                         "MISSING_MIGRATION",
@@ -80,6 +114,7 @@ def missing_migrations(loader: Any, exclude_apps: set[str]) -> list[CheckFinding
                         app=app,
                         path=path,
                         line=line,
+                        col=col,
                     )
                 )
     return findings
@@ -115,6 +150,136 @@ def _allowed_apps(alias: str, labels: set[str]) -> set[str]:
     return {label for label in labels if router.allow_migrate(alias, label)}
 
 
+@dataclass(frozen=True)
+class DatabaseView:
+    """One database's ``django_migrations`` next to the migration graph (squash-aware)."""
+
+    alias: str
+    applied: frozenset[Key]
+    loader: Any
+    disk_paths: dict[Key, str]
+    exclude_apps: frozenset[str]
+    installed: frozenset[str]
+    allowed: frozenset[str]
+
+    def is_applied(self, key: Key) -> bool:
+        if key in self.applied:
+            return True
+        squash = self.loader.replacements.get(key)
+        return squash is not None and all(tuple(r) in self.applied for r in squash.replaces)
+
+    def pending(self) -> list[Key]:
+        """Migrations of the graph (or the replaced ones of a half-applied squash) not applied."""
+        out: list[Key] = []
+        for key in sorted(self.loader.graph.nodes):
+            app = key[0]
+            if app in self.exclude_apps or app not in self.allowed or self.is_applied(key):
+                continue
+            squash = self.loader.replacements.get(key)
+            partial = squash and any(tuple(r) in self.applied for r in squash.replaces)
+            if partial:
+                out += [tuple(r) for r in squash.replaces if tuple(r) not in self.applied]
+            else:
+                out.append(key)
+        return out
+
+
+def unapplied(view: DatabaseView) -> list[CheckFinding]:
+    """UNAPPLIED_MIGRATION per pending migration; one finding for a database never migrated."""
+    pending = view.pending()
+    alias = view.alias
+    if pending and not view.applied:
+        return [
+            CheckFinding(
+                "UNAPPLIED_MIGRATION",
+                f"database '{alias}' has never been migrated: none of its {len(pending)} "
+                "migrations is applied (no django_migrations rows). Run `python manage.py "
+                f"migrate --database {alias}` before running code against it.",
+                database=alias,
+            )
+        ]
+    return [
+        CheckFinding(
+            "UNAPPLIED_MIGRATION",
+            f"{app}.{name} is not applied on database '{alias}': the files are "
+            "ahead of the database. Code relying on it breaks until `python manage.py "
+            f"migrate --database {alias}` runs.",
+            app=app,
+            migration=name,
+            database=alias,
+            path=view.disk_paths.get((app, name)),
+            line=1,
+        )
+        for app, name in pending
+    ]
+
+
+def unknown_applied(view: DatabaseView) -> list[CheckFinding]:
+    """Rows without a file (UNKNOWN_APPLIED_MIGRATION), rows of removed apps (grouped)."""
+    replaced_by = {tuple(r) for m in view.loader.replacements.values() for r in m.replaces}
+    removed: dict[str, int] = defaultdict(int)
+    findings = []
+    for app, name in sorted(view.applied):
+        if app in view.exclude_apps:
+            continue
+        if app not in view.installed:
+            removed[app] += 1
+            continue
+        if (app, name) in view.disk_paths or (app, name) in replaced_by:
+            continue
+        leaf = max((k for k in view.disk_paths if k[0] == app), default=None)
+        findings.append(
+            CheckFinding(
+                "UNKNOWN_APPLIED_MIGRATION",
+                f"{app}.{name} is applied on database '{view.alias}' but has no migration file: "
+                "the database is ahead of the files (a branch switch, or a deleted migration). "
+                "Restore the file, or check out the code that has it.",
+                app=app,
+                migration=name,
+                database=view.alias,
+                path=view.disk_paths.get(leaf) if leaf else None,
+                line=1 if leaf else None,
+            )
+        )
+    for app, count in sorted(removed.items()):
+        findings.append(
+            CheckFinding(
+                "REMOVED_APP_MIGRATIONS",
+                f"{count} migration(s) of app '{app}' are recorded on database '{view.alias}', "
+                "but the app is not in INSTALLED_APPS. Harmless for migrate; drop its tables and "
+                "rows when the app is gone for good.",
+                app=app,
+                database=view.alias,
+            )
+        )
+    return findings
+
+
+def inconsistent(view: DatabaseView) -> list[CheckFinding]:
+    """INCONSISTENT_HISTORY: applied before one of its dependencies."""
+    graph = view.loader.graph
+    findings = []
+    for key in sorted(graph.nodes):
+        if key[0] in view.exclude_apps or not view.is_applied(key):
+            continue
+        for parent in graph.node_map[key].parents:
+            if not view.is_applied(parent.key):
+                findings.append(
+                    CheckFinding(
+                        "INCONSISTENT_HISTORY",
+                        f"{key[0]}.{key[1]} is applied on database '{view.alias}' before its "
+                        f"dependency {parent.key[0]}.{parent.key[1]}: Django refuses to migrate "
+                        "this database until the history is repaired.",
+                        app=key[0],
+                        migration=key[1],
+                        database=view.alias,
+                        path=view.disk_paths.get(key),
+                        line=1,
+                    )
+                )
+    return findings
+
+
 def database_state(
     loader: Any, disk_paths: dict[Key, str], alias: str, exclude_apps: set[str]
 ) -> list[CheckFinding]:
@@ -132,95 +297,16 @@ def database_state(
             )
         ]
     installed = {config.label for config in apps.get_app_configs()}
-    allowed = _allowed_apps(alias, installed)
-    graph = loader.graph
-    replacements = loader.replacements  # squash key -> Migration (with .replaces)
-    replaced_by = {tuple(r): key for key, m in replacements.items() for r in m.replaces}
-    on_disk = set(disk_paths)
-
-    def is_applied(key: Key) -> bool:
-        if key in applied:
-            return True
-        squash = replacements.get(key)
-        return squash is not None and all(tuple(r) in applied for r in squash.replaces)
-
-    findings: list[CheckFinding] = []
-    for key in sorted(graph.nodes):
-        app, name = key
-        if app in exclude_apps or app not in allowed or is_applied(key):
-            continue
-        squash = replacements.get(key)
-        partial = [tuple(r) for r in squash.replaces if tuple(r) in applied] if squash else []
-        targets = (
-            [tuple(r) for r in squash.replaces if tuple(r) not in applied] if partial else [key]
-        )
-        for target in targets:
-            findings.append(
-                CheckFinding(
-                    "UNAPPLIED_MIGRATION",
-                    f"{target[0]}.{target[1]} is not applied on database '{alias}': the files are "
-                    "ahead of the database. Code relying on it breaks until `python manage.py "
-                    f"migrate --database {alias}` runs.",
-                    app=target[0],
-                    migration=target[1],
-                    database=alias,
-                    path=disk_paths.get(target),
-                    line=1,
-                )
-            )
-    removed: dict[str, int] = defaultdict(int)
-    for app, name in sorted(applied):
-        if app in exclude_apps:
-            continue
-        if app not in installed:
-            removed[app] += 1
-            continue
-        if (app, name) in on_disk or (app, name) in replaced_by:
-            continue
-        leaf = max((k for k in disk_paths if k[0] == app), default=None)
-        findings.append(
-            CheckFinding(
-                "UNKNOWN_APPLIED_MIGRATION",
-                f"{app}.{name} is applied on database '{alias}' but has no migration file: the "
-                "database is ahead of the files (a branch switch, or a deleted migration). Restore "
-                "the file, or check out the code that has it.",
-                app=app,
-                migration=name,
-                database=alias,
-                path=disk_paths.get(leaf) if leaf else None,
-                line=1 if leaf else None,
-            )
-        )
-    for app, count in sorted(removed.items()):
-        findings.append(
-            CheckFinding(
-                "REMOVED_APP_MIGRATIONS",
-                f"{count} migration(s) of app '{app}' are recorded on database '{alias}', but the "
-                "app is not in INSTALLED_APPS. Harmless for migrate; drop its tables and rows when "
-                "the app is gone for good.",
-                app=app,
-                database=alias,
-            )
-        )
-    for key in sorted(graph.nodes):
-        if key[0] in exclude_apps or not is_applied(key):
-            continue
-        for parent in graph.node_map[key].parents:
-            if not is_applied(parent.key):
-                findings.append(
-                    CheckFinding(
-                        "INCONSISTENT_HISTORY",
-                        f"{key[0]}.{key[1]} is applied on database '{alias}' before its dependency "
-                        f"{parent.key[0]}.{parent.key[1]}: Django refuses to migrate this database "
-                        "until the history is repaired.",
-                        app=key[0],
-                        migration=key[1],
-                        database=alias,
-                        path=disk_paths.get(key),
-                        line=1,
-                    )
-                )
-    return findings
+    view = DatabaseView(
+        alias,
+        frozenset(applied),
+        loader,
+        disk_paths,
+        frozenset(exclude_apps),
+        frozenset(installed),
+        frozenset(_allowed_apps(alias, installed)),
+    )
+    return unapplied(view) + unknown_applied(view) + inconsistent(view)
 
 
 def collect(

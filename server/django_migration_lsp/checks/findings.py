@@ -82,26 +82,33 @@ class CheckReport:
         rel = os.path.relpath(path, root) if root else path
         return path if rel.startswith("..") else rel
 
+    def position(self, finding: CheckFinding) -> Any:
+        """Where ``finding`` is (``output.Position``), or None when it concerns no file."""
+        from ..output import Position
+
+        path = self._relative(finding.path)
+        return Position(path, finding.line or 1, finding.col + 1) if path else None
+
     def to_text(self) -> str:
         lines = []
         for f in self.findings:
-            where = self._relative(f.path) or (f"{f.app}" if f.app else "project")
-            if f.line:
-                where += f":{f.line}:{f.col + 1}"
+            position = self.position(f)
+            where = position.text() if position else (f.app or "project")
             lines.append(f"{where}: {f.code} {f.message} [{f.severity}]")
         s = self.summary()
         lines.append(f"*** {s['errors']} errors, {s['warnings']} warnings, {s['infos']} infos ***")
         return "\n".join(lines)
 
     def to_github(self) -> str:
+        from ..output import github_command
+
+        root = self.project.get("root") or ""
         out = []
         for f in self.findings:
             level = {"error": "error", "warning": "warning"}.get(f.severity, "notice")
-            props = f"title={f.code}"
-            if f.path:
-                props = f"file={self._relative(f.path)},line={f.line or 1},{props}"
-            message = f.message.replace("%", "%25").replace("\n", "%0A")
-            out.append(f"::{level} {props}::{message}")
+            position = self.position(f)
+            props = position.github(root) if position else {}
+            out.append(github_command(level, f.message, **props, title=f.code))
         return "\n".join(out)
 
     def to_sarif(self) -> dict[str, Any]:
@@ -116,18 +123,9 @@ class CheckReport:
                 "level": sarif_level(f.severity),
                 "message": {"text": f.message},
             }
-            if f.path:
-                result["locations"] = [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {
-                                "uri": self._relative(f.path),
-                                "uriBaseId": "%SRCROOT%",
-                            },
-                            "region": {"startLine": f.line or 1},
-                        }
-                    }
-                ]
+            position = self.position(f)
+            if position is not None:
+                result["locations"] = [{"physicalLocation": position.sarif(position.path)}]
             results.append(result)
         rules = [
             {

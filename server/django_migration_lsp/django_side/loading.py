@@ -145,8 +145,7 @@ def setup_django(root: Path, settings: str | None = None) -> str:
             LoadProblem(
                 "settings",
                 f"The Django project could not be set up with settings {module!r}: "
-                f"{describe_exception(exc)}. Fix the settings (or the app they name) and save; "
-                "checks that need no Django context still run meanwhile.",
+                f"{describe_exception(exc)}. Fix the settings (or the app they name).",
                 path=path,
                 line=line,
                 col=col,

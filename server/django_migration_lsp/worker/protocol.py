@@ -104,7 +104,7 @@ class Worker:
         if params.get("database"):
             options.database = params["database"]
         os.chdir(self.root)
-        self.session = LintSession(self.root, options)
+        self.session = LintSession(self.root, options, editor=True)
         self.session.load()
         import django
 

@@ -31,37 +31,39 @@ class Command(BaseCommand):
         import argparse
 
         from ... import runs
+        from ...cli import finish_run, resolve_base
         from ...config import ConfigError, load_options
         from ...django_side.guard import install as block_connections
         from ...django_side.loading import ProjectLoadError
-        from ...output import dumps, to_github, to_json, to_sarif, to_text
+        from ...output import exit_status, render
 
         block_connections()  # manage.py set Django up; from here on nothing connects
         namespace = argparse.Namespace(**options)
         root = Path(options.get("project_root_path") or os.getcwd()).resolve()
+        write_baseline = options.get("write_baseline")
         try:
             lint_options = load_options(root, lint_flags(namespace))
+            if write_baseline:
+                lint_options.baseline = None
+            if lint_options.new:
+                resolve_base(root, lint_options)
             run = runs.lint(root, lint_options)
+            run, note = finish_run(run, lint_options, write_baseline)
         except (ConfigError, ProjectLoadError) as exc:
             self.stderr.write(f"lintmigrations: {exc}")
             sys.exit(2)
         verbosity = options.get("verbosity", 1)
         fmt = options.get("format") or "text"
-        if fmt == "json":
-            self.stdout.write(dumps(to_json(run.project.to_dict(), run.results)))
-        elif fmt == "sarif":
-            self.stdout.write(dumps(to_sarif(run.project.root, run.results)))
-        elif fmt == "github":
-            self.stdout.write(to_github(run.project.root, run.results))
-        elif fmt == "gitlab":
-            from ...formats.gitlab import lint_report
-
-            self.stdout.write(dumps(lint_report(run.project.root, run.results)))
-        elif verbosity > 0:
+        if fmt == "text" and verbosity > 0:
             for problem in run.problems:
                 self.stderr.write(problem)
-            self.stdout.write(
-                to_text(run.results, verbosity=max(verbosity, 2), quiet=lint_options.quiet)
-            )
-        if any(f.severity == "error" for r in run.results for f in r.findings):
-            sys.exit(1)
+            verbosity = max(verbosity, 2)  # lists every migration, as django-migration-linter
+        text = render(run, fmt, verbosity=verbosity, quiet=lint_options.quiet)
+        if text:
+            self.stdout.write(text)
+        if note:
+            self.stderr.write(note)
+            return
+        status = exit_status(run, lint_options)
+        if status:
+            sys.exit(status)
