@@ -109,7 +109,7 @@ class EditorSettings:
     lint options: one schema for both, with the defaults the client declares."""
 
     lint_on_change: bool = True
-    debounce_ms: int = 500
+    debounce_ms: int = 400
     request_timeout: float = 30.0
     python: str | None = None
     trusted: bool = True

@@ -218,3 +218,19 @@ def test_other_codes_say_what_their_statement_locks_on_postgresql():
     assert "changes metadata only" in message_for(hit, RULES["DROP_COLUMN"])
     (hit,) = lint_operations([drop], "sqlite", atomic=True)
     assert hit.lock is None
+
+
+def test_set_not_null_after_validating_the_columns_check_is_the_pg12_pattern():
+    set_not_null = 'ALTER TABLE "shop_item" ALTER COLUMN "price" SET NOT NULL;'
+    validate = 'ALTER TABLE "shop_item" VALIDATE CONSTRAINT "shop_item_price_notnull";'
+    other = 'ALTER TABLE "shop_item" VALIDATE CONSTRAINT "shop_item_cat_fk";'
+    alone = codes(timed(op(1, set_not_null, kind="RunSQL", origin="runsql")))
+    assert ("NOT_NULL_SCAN", 1) in alone and ("NOT_NULL", 1) in alone
+    # the check added NOT VALID by an earlier migration, validated here first: no scan
+    same_op = codes(timed(op(1, validate, set_not_null, kind="RunSQL", origin="runsql")))
+    assert ("NOT_NULL_SCAN", 1) not in same_op and ("NOT_NULL", 1) not in same_op
+    two_ops = codes(timed(op(1, validate, kind="RunSQL", origin="runsql"), op(2, set_not_null)))
+    assert ("NOT_NULL_SCAN", 2) not in two_ops and ("NOT_NULL", 2) not in two_ops
+    # a constraint that does not name the column proves nothing
+    unrelated = codes(timed(op(1, other, set_not_null, kind="RunSQL", origin="runsql")))
+    assert ("NOT_NULL_SCAN", 1) in unrelated

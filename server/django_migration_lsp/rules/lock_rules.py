@@ -9,6 +9,7 @@ steps that run while an ACCESS EXCLUSIVE lock is held.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..facts_schema import OperationFacts
@@ -16,6 +17,10 @@ from .locks import ACCESS_EXCLUSIVE, StatementLocks, sets_lock_timeout, statemen
 from .sql import IDENT, _table_detail, skeleton, unquote
 
 CONSTRAINT_NAME = re.compile(rf"\b(?:ADD|VALIDATE) CONSTRAINT (?P<name>{IDENT})")
+VALIDATE = re.compile(rf"^ALTER TABLE (?P<table>{IDENT}) VALIDATE CONSTRAINT (?P<name>{IDENT})")
+SET_NOT_NULL = re.compile(
+    rf"^ALTER TABLE (?P<table>{IDENT}) ALTER COLUMN (?P<column>{IDENT}) SET NOT NULL\b"
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,33 @@ class LockContext:
     lock_timeout_reported: bool = False
     exclusive_on: str | None = None  # an existing table ACCESS EXCLUSIVE-locked so far
     not_valid: set[str] = field(default_factory=set)
+    #: (table, constraint) validated earlier in this migration (``VALIDATE CONSTRAINT``)
+    validated: set[tuple[str, str]] = field(default_factory=set)
+
+
+def note_validation(ctx: LockContext, statement: str) -> None:
+    """Remember a ``VALIDATE CONSTRAINT`` (the PostgreSQL 12 NOT NULL pattern's middle step)."""
+    match = VALIDATE.match(skeleton(statement))
+    if match:
+        ctx.validated.add((unquote(match["table"]), unquote(match["name"])))
+
+
+def validated_not_null(ctx: LockContext, statement: str, before: Sequence[str] = ()) -> bool:
+    """``SET NOT NULL`` after this migration validated a check on the same table that names the
+    column (``CHECK (col IS NOT NULL)`` added ``NOT VALID`` by an earlier migration, as
+    ``django-migration-lsp fix`` writes it): PostgreSQL 12+ proves the column from the check and
+    does not scan. The check's text lives in that earlier migration, so it is recognised by the
+    names: the table, and the column within the constraint's name."""
+    match = SET_NOT_NULL.match(skeleton(statement))
+    if match is None or ctx.version < 12:
+        return False
+    table, column = unquote(match["table"]), unquote(match["column"])
+    validated = set(ctx.validated)
+    for earlier in before:
+        found = VALIDATE.match(skeleton(earlier))
+        if found:
+            validated.add((unquote(found["table"]), unquote(found["name"])))
+    return any(t == table and column in name for t, name in validated)
 
 
 _CONSTRAINT_CODES = {
@@ -73,6 +105,7 @@ def lock_hits(
         if locks.what == "data change" and not user_sql:
             continue
         hits.extend(_statement_hits(statement, locks, ctx, created, facts))
+        note_validation(ctx, statement)
     return hits
 
 
@@ -106,7 +139,8 @@ def _statement_hits(
     validating = locks.what == "validate constraint" and ctx.atomic
     if validating and name in ctx.not_valid:
         hits.append(LockHit("VALIDATE_IN_TRANSACTION", statement, detail, locks))
-    if locks.what == "set not null" and not _not_null_checked(facts):
+    checked = _not_null_checked(facts) or validated_not_null(ctx, statement)
+    if locks.what == "set not null" and not checked:
         hits.append(LockHit("NOT_NULL_SCAN", statement, _column_detail(table, facts), locks))
     if locks.rewrite:
         hits.append(LockHit("TABLE_REWRITE", statement, detail, locks))

@@ -13,7 +13,7 @@ from ..facts_schema import OperationFacts
 from ..findings import RenderedOperation
 from .catalogue import RULES, Rule, docs_url
 from .facts import facts_hits
-from .lock_rules import LockContext, lock_hits, runpython_hit
+from .lock_rules import LockContext, lock_hits, runpython_hit, validated_not_null
 from .locks import StatementLocks, statement_locks, type_change_rewrites
 from .python_code import runpython_hits
 from .sql import MigrationContext, analyse_operation, drop_target, takes_exclusive_lock
@@ -105,7 +105,7 @@ def lint_operations(
         facts = OperationFacts.from_dict(op.facts)
         rebuild = bool(facts.table_remade)
         if op.statements and op.sql_origin != "python":
-            _sql_rules(op, facts, ctx, hits, rebuild=rebuild, version=postgres_version)
+            _sql_rules(op, facts, ctx, hits, rebuild=rebuild, locks=locks)
             if vendor == "postgresql":
                 _lock_rules(op, facts, ctx, locks, hits)
         if vendor == "postgresql" and facts.runpython is not None:
@@ -133,16 +133,22 @@ def _sql_rules(
     hits: _Hits,
     *,
     rebuild: bool,
-    version: int,
+    locks: LockContext,
 ) -> None:
     """The django-migration-linter codes from the operation's SQL, made precise by its facts;
     on PostgreSQL each carries what its statement locks."""
     altered = facts.column_altered
     old_type = altered.old_type if altered is not None else None
+    version = locks.version
     for hit in analyse_operation(op.statements, ctx, rebuild=rebuild):
         lock = None
         if ctx.vendor == "postgresql":
             lock = statement_locks(hit.statement, version, old_type=old_type)
+        at = op.statements.index(hit.statement) if hit.statement in op.statements else 0
+        before = op.statements[:at]
+        pattern = ctx.vendor == "postgresql" and validated_not_null(locks, hit.statement, before)
+        if hit.code == "NOT_NULL" and pattern:
+            continue
         if hit.code == "ALTER_COLUMN" and ctx.vendor == "postgresql" and _widens(facts):
             continue
         if hit.code == "NOT_NULL" and _not_null_checked(facts):
