@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .sqlcmd import add_sql_arguments, run_sql
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -150,6 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--format", choices=["text", "json", "github", "sarif"], default="text")
     add_verbosity(check)
+    sql = sub.add_parser("sql", help="a migration's SQL without a database (offline sqlmigrate)")
+    add_sql_arguments(sql)
+    add_verbosity(sql)
     serve = sub.add_parser("serve", help="run the language server on stdio")
     serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead (debugging)")
     serve.add_argument(
@@ -344,6 +348,8 @@ def main(argv: list[str] | None = None) -> int:
         return serve_main(serve_args) or 0
     if args.command == "check":
         return run_check(args)
+    if args.command == "sql":
+        return run_sql(args, fail)
     return run_lint(args, argv)
 
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .mysql_server import parse_mysql_version
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
@@ -66,6 +68,8 @@ class LintOptions:
     cache_path: str | None = None
     no_cache: bool = False
     quiet: list[str] = field(default_factory=list)
+    #: the MySQL-family server SQL is rendered for: "8.0", "mariadb-10.11" (mysql_server.py)
+    mysql_version: str | None = None
     #: where each value came from, for located error messages: key -> "pyproject.toml:12"
     origins: dict[str, str] = field(default_factory=dict, compare=False)
 
@@ -140,6 +144,11 @@ def coerce(key: str, value: Any, where: str) -> Any:
         raise ConfigError("`warnings_as_errors` must be true/false or a list of codes", where)
     if value is not None and not isinstance(value, str):
         raise ConfigError(f"`{key}` must be a string, not {value!r}", where)
+    if key == "mysql_version":
+        try:
+            parse_mysql_version(value)
+        except ValueError as exc:
+            raise ConfigError(str(exc), where) from exc
     return value
 
 

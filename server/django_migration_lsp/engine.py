@@ -180,7 +180,9 @@ class LintSession:
         self._shape = shape
         self.disk = disk
         if self.renderer is None:
-            self.renderer = Renderer(self.options.database, self.loader.unmigrated_apps)
+            self.renderer = Renderer(
+                self.options.database, self.loader.unmigrated_apps, self.options.mysql_version
+            )
             if self.renderer.vendor:
                 self.vendor = self.renderer.vendor
                 if not self.options.sql_analyser:

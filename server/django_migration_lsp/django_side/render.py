@@ -24,6 +24,7 @@ from django.db.migrations.state import ModelState, ProjectState
 from django.db.migrations.utils import resolve_relation
 
 from ..findings import RenderedOperation
+from ..mysql_server import parse_mysql_version
 from ..sqltext import split_sql
 from . import facts as facts_mod
 from .loading import describe_exception
@@ -66,6 +67,12 @@ class RenderedMigration:
     operations: list[RenderedOperation] = field(default_factory=list)
     error: str | None = None
     seconds: float = 0.0
+    #: (operation index, sub index) -> the statements of it Django defers to the migration's
+    #: end (they are in that operation's ``statements`` too, last)
+    deferred: dict[tuple[int, int | None], list[str]] = field(default_factory=dict)
+    #: (operation index, sub index) -> a RunSQL's statements as Django executes them, where
+    #: that differs from the split ``statements`` the rules read (PostgreSQL runs a script whole)
+    as_run: dict[tuple[int, int | None], list[str]] = field(default_factory=dict)
 
 
 def runsql_statements(sqls: Any, quote: Callable[[Any], str] | None = None) -> list[str]:
@@ -90,6 +97,16 @@ def runsql_statements(sqls: Any, quote: Callable[[Any], str] | None = None) -> l
     return split_sql(str(sqls))
 
 
+def render_failure(description: str, exc: BaseException) -> str:
+    """The error of an operation whose SQL could not be rendered, saying why."""
+    if isinstance(exc, OfflineError):
+        return (
+            f"{description}: this operation queries the database while it runs ({exc}); its "
+            "SQL cannot be known offline"
+        )
+    return f"rendering the SQL of {description!r} raised {describe_exception(exc)}"
+
+
 def _tables(model_state: ModelState) -> list[str]:
     """The tables a model state has in the database (its own and auto M2M ones), unrendered."""
     options = model_state.options
@@ -106,11 +123,17 @@ def _tables(model_state: ModelState) -> list[str]:
 class Renderer:
     """Renders migrations for one database alias, offline. One per Django context."""
 
-    def __init__(self, alias: str, real_apps: Iterable[str] = ()) -> None:
+    def __init__(
+        self, alias: str, real_apps: Iterable[str] = (), mysql_version: str | None = None
+    ) -> None:
         self.alias = alias
         self.backend_error: str | None = None
+        #: the last operation applied to a state (a crash before that leaves it to the guard)
+        self._last_forwarded: Any = None
         try:
-            self.connection: Any = offline_connection(alias)
+            self.connection: Any = offline_connection(
+                alias, mysql=parse_mysql_version(mysql_version)
+            )
         except Exception as exc:  # backend not importable (driver missing, unknown ENGINE)
             self.connection = None
             self.backend_error = (
@@ -164,6 +187,31 @@ class Renderer:
         for index, op in enumerate(migration.operations):
             rendered = self.render_operation(op, migration.app_label, state, index)
             result.operations.append(rendered)
+            self._note_as_run(op, rendered, result)
+        self.flush_deferred(result)
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def _note_as_run(self, op: Any, rendered: RenderedOperation, result: RenderedMigration) -> None:
+        """Record how Django executes the RunSQL scripts of ``op`` when it is not as split."""
+        pairs = [(op, rendered)]
+        if isinstance(op, ops.SeparateDatabaseAndState):
+            pairs = list(zip(op.database_operations, rendered.sub_operations, strict=False))
+        for one, shown in pairs:
+            if not isinstance(one, ops.RunSQL) or not shown.statements or shown.error:
+                continue
+            if self.connection is None or isinstance(one.sql, (list, tuple)):
+                continue
+            as_run = [
+                s if s.rstrip().endswith(";") else s + ";"
+                for s in self.connection.ops.prepare_sql_script(str(one.sql))
+                if s.strip()
+            ]
+            if as_run != shown.statements:
+                result.as_run[(shown.index, shown.sub_index)] = as_run
+
+    def flush_deferred(self, result: RenderedMigration) -> None:
+        """Run the SQL Django deferred to the migration's end; attribute it to its operation."""
         if self.editor is not None:
             parents = {id(s): o for o in result.operations for s in o.sub_operations}
             try:
@@ -176,11 +224,11 @@ class Renderer:
                 if owner is None:
                     continue
                 owner.statements.append(statement)
+                where = (owner.index, owner.sub_index)
+                result.deferred.setdefault(where, []).append(statement)
                 parent = parents.get(id(owner))
                 if parent is not None:
                     parent.statements.append(statement)
-        result.seconds = time.perf_counter() - started
-        return result
 
     def advance(self, migration: Any, state: ProjectState) -> None:
         """Apply ``migration`` to ``state`` without rendering anything."""
@@ -196,14 +244,30 @@ class Renderer:
         index: int,
         sub_index: int | None = None,
     ) -> RenderedOperation:
-        """SQL + facts of one operation; applies its state change to ``state``."""
+        """SQL + facts of one operation; applies its state change to ``state``.
+
+        Never raises: whatever rendering raises becomes the operation's ``error`` (reported as a
+        render_error located on the operation), and the state still moves past it.
+        """
         kind = type(op).__name__
         try:
             description = str(op.describe())
         except Exception:
             description = kind
         rendered = RenderedOperation(index, kind, description, sub_index=sub_index)
+        try:
+            return self._render_operation(op, app_label, state, rendered)
+        except Exception as exc:
+            rendered.statements = []
+            rendered.error = render_failure(rendered.description, exc)
+            if self._last_forwarded is not op:
+                self._state_forwards(op, app_label, state, rendered)
+            return rendered
 
+    def _render_operation(
+        self, op: Any, app_label: str, state: ProjectState, rendered: RenderedOperation
+    ) -> RenderedOperation:
+        index = rendered.index
         if isinstance(op, ops.RunPython):
             rendered.sql_origin = "python"
             rendered.facts = facts_mod.runpython_facts(op)
@@ -247,6 +311,7 @@ class Renderer:
         stateful = isinstance(op, (ops.RunSQL, ops.RunPython, ops.SeparateDatabaseAndState))
         if stateful and getattr(op, "state_operations", None):
             self._reverse = None
+        self._last_forwarded = op
         try:
             op.state_forwards(app_label, state)
         except Exception as exc:
@@ -297,16 +362,8 @@ class Renderer:
                     from_state.apps  # noqa: B018
                     op.database_forwards(app_label, self.editor, from_state, to_state)
                     rendered.statements = self.editor.end_operation(rendered)
-            except OfflineError as exc:
-                rendered.error = (
-                    f"{rendered.description}: this operation queries the database while it "
-                    f"runs ({exc}); its SQL cannot be known offline"
-                )
             except Exception as exc:
-                rendered.error = (
-                    f"rendering the SQL of {rendered.description!r} raised "
-                    f"{describe_exception(exc)}"
-                )
+                rendered.error = render_failure(rendered.description, exc)
             finally:
                 rendered.notes.extend(self.editor.notes)
                 self.editor.collected_sql = []
