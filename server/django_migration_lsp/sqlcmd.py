@@ -77,10 +77,12 @@ def render_document(
         for other in session.plan:
             if other == key:
                 break
-            session.renderer.advance(session.loader.graph.nodes[other], state)
+            session.renderer.render_migration(session.loader.graph.nodes[other], state)
         rendered = render_backwards(session.renderer, session.loader.graph.nodes[key], state)
     else:
-        session.render({key})
+        # every earlier migration is rendered too: the names constraints were created with
+        # come from what those migrations ran (``django_side.names``)
+        session.render(set(session.plan[: session.plan.index(key) + 1]))
         rendered = session.rendered[key]
     error = rendered.error or (session.renderer.backend_error if session.renderer else None)
     return {

@@ -124,7 +124,8 @@ def migrate_capturing(executor, key: tuple[str, str]) -> list[str]:
 
     def execute(self, sql, params=()):  # type: ignore[no-untyped-def]
         text = str(sql) if not params else str(sql) % tuple(map(self.quote_value, params))
-        captured.append(text if text.rstrip().endswith(";") else text + ";")
+        if "django_migrations" not in text:  # the recorder's own table, made on first use
+            captured.append(text if text.rstrip().endswith(";") else text + ";")
         return original(self, sql, params)
 
     BaseDatabaseSchemaEditor.execute = execute  # type: ignore[method-assign]

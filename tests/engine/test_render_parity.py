@@ -117,3 +117,39 @@ def test_synthetic_project_matches_django_on_postgresql(synthetic: Path, postgre
         "--progressive",
     )
     assert_parity(report)
+
+
+PARITY_PROJECT = REPO / "tests/projects/parity"
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "project, settings",
+    [(PARITY_PROJECT, "paritysite.settings"), (REPO / "tests/projects/traps", "trapsite.settings")],
+    ids=["parity", "traps"],
+)
+def test_sql_equals_what_migrate_executes_on_postgresql(postgres_server, project, settings):
+    """Statement for statement what ``migrate`` runs, step by step: names kept through table,
+    model and field renames (unique keys, indexes, FKs, sequences), the self-referential M2M's
+    foreign keys re-pointed on RenameModel, a RunSQL script run whole."""
+    db = postgres_server.create_database(f"executed_{project.name}")
+    report = run_parity(
+        project,
+        settings,
+        {"DJANGO_MIGRATION_LSP_TEST_DATABASE_URL": pg_url(postgres_server, db)},
+        "--executed",
+    )
+    assert_parity(report)
+    if project == PARITY_PROJECT:
+        assert report["equal"] == report["migrations"] == 6
+
+
+def test_sql_equals_what_migrate_executes_on_sqlite(tmp_path: Path):
+    report = run_parity(
+        PARITY_PROJECT,
+        "paritysite.settings",
+        {"DJANGO_MIGRATION_LSP_TEST_SQLITE": str(tmp_path / "executed.sqlite3")},
+        "--executed",
+    )
+    assert_parity(report)
+    assert report["equal"] == report["migrations"] == 6

@@ -41,6 +41,7 @@ def render_backwards(renderer: Renderer, migration: Any, state: ProjectState) ->
         steps.insert(0, (index, op, old_state, new_state))
     if renderer.editor is not None:
         renderer.editor.begin_migration()
+        renderer.editor.names = None  # names as Django gives them now (not tracked backwards)
     for index, op, to_state, from_state in steps:  # in the order they run: last first
         rendered = _backwards_one(renderer, op, app_label, index, from_state, to_state)
         result.operations.append(rendered)

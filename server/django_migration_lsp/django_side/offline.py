@@ -200,7 +200,7 @@ def _offline_introspection_class(base: type) -> type:
                 {
                     "table": table_name,
                     "column": column,
-                    "name": catalog.pg_object_name(table_name, column, "seq"),
+                    "name": editor._get_sequence_name(table_name, column),
                 }
             ]
 
@@ -235,6 +235,8 @@ class OfflineSchemaEditorMixin:
     #: set per operation: the tables that exist before it
     known_tables: Callable[[], set[str]] | None = None
     notes: list[str]
+    #: the names constraints were created with (``names.NameBook``), set by the renderer
+    names: Any = None
 
     def begin_migration(self) -> None:
         """Start a migration: deferred SQL is kept across its operations, as Django does."""
@@ -300,6 +302,8 @@ class OfflineSchemaEditorMixin:
         sql = str(sql) if params is None else str(sql) % tuple(map(self.quote_value, params))
         ending = "" if sql.rstrip().endswith(";") else ";"
         self.collected_sql.append(sql + ending)
+        if self.names is not None:  # later steps of the operation see its renames and drops
+            self.names.follow([sql])
 
     # -- introspection answered from the state -----------------------------------------------
     def _constraint_names(
@@ -339,7 +343,9 @@ class OfflineSchemaEditorMixin:
         return result
 
     def _get_sequence_name(self, table: str, column: str) -> str:
-        return catalog.pg_object_name(table, column, "seq")
+        book = getattr(self, "names", None)
+        recorded = book.sequence(table, column) if book is not None else None
+        return recorded or catalog.pg_object_name(table, column, "seq")
 
     def _is_collation_deterministic(self, collation_name: str) -> bool:
         return True

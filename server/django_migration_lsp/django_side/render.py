@@ -26,8 +26,10 @@ from django.db.migrations.utils import resolve_relation
 from ..findings import RenderedOperation
 from ..mysql_server import parse_mysql_version
 from ..sqltext import split_sql
+from . import catalog
 from . import facts as facts_mod
 from .loading import describe_exception
+from .names import NameBook, copy_book
 from .offline import OfflineError, connections_blocked, offline_connection, schema_editor
 
 Key = tuple[str, str]
@@ -97,6 +99,24 @@ def runsql_statements(sqls: Any, quote: Callable[[Any], str] | None = None) -> l
     return split_sql(str(sqls))
 
 
+class TrackedState(ProjectState):
+    """The project state and the database's constraint names (``NameBook``), cloned together."""
+
+    name_book: NameBook
+
+    def clone(self) -> TrackedState:
+        new = super().clone()
+        new.__class__ = TrackedState
+        new.name_book = copy_book(self.name_book)  # type: ignore[attr-defined]
+        return new  # type: ignore[return-value]
+
+
+def tracked_state(models: dict | None = None, book: NameBook | None = None) -> TrackedState:
+    state = TrackedState(models=models or {}, real_apps=set())
+    state.name_book = book if book is not None else NameBook()
+    return state
+
+
 def render_failure(description: str, exc: BaseException) -> str:
     """The error of an operation whose SQL could not be rendered, saying why."""
     if isinstance(exc, OfflineError):
@@ -105,6 +125,52 @@ def render_failure(description: str, exc: BaseException) -> str:
             "SQL cannot be known offline"
         )
     return f"rendering the SQL of {description!r} raised {describe_exception(exc)}"
+
+
+def _renamed_keys(op: Any, app_label: str, state: ProjectState) -> dict | None:
+    """Before a table or column rename: the tables and columns it is about to change."""
+    if isinstance(op, ops.RenameModel):
+        keys = [(app_label, op.old_name_lower), (app_label, op.new_name_lower)]
+    elif isinstance(op, (ops.AlterModelTable, ops.RenameField, ops.AlterField)):
+        keys = [(app_label, op.name_lower if hasattr(op, "table") else op.model_name_lower)]
+    else:
+        return None
+    model_state = state.models.get(keys[0])
+    if model_state is None:
+        return None
+    return {"keys": keys, "tables": _tables(model_state), "columns": _columns(model_state)}
+
+
+def _follow_state_renames(book: NameBook, before: dict, state: ProjectState, op: Any) -> None:
+    """Move recorded names along the renames an unrendered operation made."""
+    after = next((state.models[k] for k in before["keys"] if k in state.models), None)
+    if after is None:
+        return
+    tables = _tables(after)
+    for old, new in zip(before["tables"], tables, strict=False):
+        if old != new:
+            book.rename_table(old, new)
+    if not tables:
+        return
+    old_name = getattr(op, "old_name", None) if isinstance(op, ops.RenameField) else None
+    new_name = getattr(op, "new_name", None) if old_name else getattr(op, "name", None)
+    old_column = before["columns"].get(old_name or new_name)
+    new_column = _columns(after).get(new_name) if new_name else None
+    if old_column and new_column and old_column != new_column:
+        book.rename_column(tables[0], old_column, new_column)
+
+
+def _columns(model_state: ModelState) -> dict[str, str]:
+    """Field name -> column, for the concrete local fields of an unrendered model state."""
+    out = {}
+    for name, f in model_state.fields.items():
+        if getattr(f, "many_to_many", False):
+            continue
+        column = getattr(f, "db_column", None) or (
+            f"{name}_id" if getattr(f, "remote_field", None) is not None else name
+        )
+        out[name] = column
+    return out
 
 
 def _tables(model_state: ModelState) -> list[str]:
@@ -169,7 +235,7 @@ class Renderer:
         """An empty project state (unmigrated apps' models are added per operation)."""
         # Never touch ``state.relations``: once built, Django's state operations keep it current
         # by re-inserting altered fields, which reorders columns in SQLite table rebuilds.
-        return ProjectState(real_apps=set())
+        return tracked_state()
 
     def atomic(self, migration: Any) -> bool:
         can_rollback = (
@@ -231,9 +297,14 @@ class Renderer:
                     parent.statements.append(statement)
 
     def advance(self, migration: Any, state: ProjectState) -> None:
-        """Apply ``migration`` to ``state`` without rendering anything."""
+        """Apply ``migration`` to ``state`` without rendering anything (the recorded names
+        follow its table and column renames)."""
+        book = getattr(state, "name_book", None)
         for op in migration.operations:
+            before = _renamed_keys(op, migration.app_label, state)
             op.state_forwards(migration.app_label, state)
+            if book is not None and before is not None:
+                _follow_state_renames(book, before, state, op)
 
     # -- one operation ---------------------------------------------------------------------
     def render_operation(
@@ -281,6 +352,9 @@ class Renderer:
                     s if s.rstrip().endswith(";") else s + ";"
                     for s in runsql_statements(op.sql, quote)
                 ]
+                book = getattr(state, "name_book", None)
+                if book is not None:
+                    book.follow(rendered.statements)
             rendered.facts = {
                 "runsql": {
                     "reversible": op.reversible,
@@ -292,8 +366,9 @@ class Renderer:
             self._state_forwards(op, app_label, state, rendered)
             return rendered
         if isinstance(op, ops.SeparateDatabaseAndState):
-            db_state = ProjectState(
-                models={k: v.clone() for k, v in state.models.items()}, real_apps=set()
+            # the database operations really run: they share the database's names
+            db_state = tracked_state(
+                {k: v.clone() for k, v in state.models.items()}, getattr(state, "name_book", None)
             )
             for sub, db_op in enumerate(op.database_operations):
                 child = self.render_operation(db_op, app_label, db_state, index, sub)
@@ -355,13 +430,19 @@ class Renderer:
                 return {t for m in [*models_before, *before_models.values()] for t in _tables(m)}
 
             self.editor.begin_operation(table_model, known_tables)
+            book = getattr(state, "name_book", None)
+            self.editor.names = book
             try:
                 with connections_blocked():
                     # Render the state before the operation first, as Django's own path has
                     # it rendered already: field creation order decides SQLite column order.
                     from_state.apps  # noqa: B018
+                    if book is not None:
+                        self._first_sight(book, from_state)
                     op.database_forwards(app_label, self.editor, from_state, to_state)
                     rendered.statements = self.editor.end_operation(rendered)
+                    if book is not None:
+                        self._learn(book, to_state, seeds, rendered.statements)
             except Exception as exc:
                 rendered.error = render_failure(rendered.description, exc)
             finally:
@@ -376,6 +457,38 @@ class Renderer:
             rendered.facts = {}
         if self.vendor == "sqlite" and any('"new__' in s for s in rendered.statements):
             rendered.facts["table_remade"] = True
+
+    # -- the names the database has ----------------------------------------------------------
+    def _tracked_models(self, state: ProjectState) -> list[Any]:
+        return [
+            m
+            for m in state.apps.get_models(include_auto_created=True)
+            if m._meta.managed and not m._meta.proxy
+        ]
+
+    def _first_sight(self, book: NameBook, from_state: ProjectState) -> None:
+        """Tables met for the first time: their constraints have the names Django gives now."""
+        for model in self._tracked_models(from_state):
+            if model._meta.db_table not in book.tables:
+                key = (model._meta.app_label, model._meta.model_name)
+                computed = catalog.computed_constraints(
+                    model, self.editor, from_state.models.get(key)
+                )
+                book.learn(model._meta.db_table, computed, complete=False)
+
+    def _learn(
+        self, book: NameBook, to_state: ProjectState, seeds: set[Key] | None, statements: list[str]
+    ) -> None:
+        """After an operation (whose renames and drops the editor followed as they ran):
+        record what it created."""
+        mysql = self.vendor == "mysql"
+        for model in self._tracked_models(to_state):
+            meta = model._meta
+            owner = meta.auto_created._meta if meta.auto_created else meta
+            complete = seeds is None or (owner.app_label, owner.model_name) in seeds
+            key = (meta.app_label, meta.model_name)
+            computed = catalog.computed_constraints(model, self.editor, to_state.models.get(key))
+            book.learn(meta.db_table, computed, statements, complete=complete, mysql=mysql)
 
     # -- choosing what to render -------------------------------------------------------------
     def _seeds(
