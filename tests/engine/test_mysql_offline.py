@@ -43,7 +43,7 @@ def test_lint_renders_every_operation_with_a_driver(driver_env, tmp_path):
     document = result.json()
     assert document["project"]["vendor"] == "mysql"
     assert document["summary"]["render_error"] == 0
-    assert [m["error"] for m in document["migrations"]] == [None] * 6
+    assert [m["error"] for m in document["migrations"]] == [None] * 7
 
 
 @pytest.mark.parametrize("driver_env", _drivers())

@@ -75,7 +75,7 @@ def computed_constraints(
     meta = model._meta
     table = meta.db_table
     out: dict[str, dict[str, Any]] = {}
-    index_type = "idx" if vendor == "postgresql" else ("BTREE" if vendor == "mysql" else "idx")
+    index_type = "idx"  # a B-tree index: PostgreSQL's btree and MySQL's BTREE are both reported so
 
     def name(columns: list[str], suffix: str) -> str:
         return str(editor._create_index_name(table, columns, suffix=suffix))

@@ -117,6 +117,14 @@ def tracked_state(models: dict | None = None, book: NameBook | None = None) -> T
     return state
 
 
+def _is_create_extension(op: Any) -> bool:
+    """django.contrib.postgres's CreateExtension (and its subclasses), without importing it."""
+    return any(
+        cls.__name__ == "CreateExtension" and cls.__module__ == "django.contrib.postgres.operations"
+        for cls in type(op).__mro__
+    )
+
+
 def render_failure(description: str, exc: BaseException) -> str:
     """The error of an operation whose SQL could not be rendered, saying why."""
     if isinstance(exc, OfflineError):
@@ -365,6 +373,10 @@ class Renderer:
             }
             self._state_forwards(op, app_label, state, rendered)
             return rendered
+        if _is_create_extension(op):
+            rendered.statements = self._create_extension(op, app_label, rendered)
+            self._state_forwards(op, app_label, state, rendered)
+            return rendered
         if isinstance(op, ops.SeparateDatabaseAndState):
             # the database operations really run: they share the database's names
             db_state = tracked_state(
@@ -379,6 +391,16 @@ class Renderer:
             return rendered
         self._render_schema_operation(op, app_label, state, rendered)
         return rendered
+
+    def _create_extension(self, op: Any, app_label: str, rendered: RenderedOperation) -> list:
+        """``CreateExtension``: Django asks pg_extension first; offline it is not installed."""
+        if self.vendor != "postgresql" or not router.allow_migrate(self.alias, app_label):
+            return []
+        rendered.notes.append(
+            f"Shown as if the extension {op.name!r} were not installed yet; migrate skips the "
+            "statement when it is."
+        )
+        return [f"CREATE EXTENSION IF NOT EXISTS {self.connection.ops.quote_name(op.name)};"]
 
     def _state_forwards(
         self, op: Any, app_label: str, state: ProjectState, rendered: RenderedOperation

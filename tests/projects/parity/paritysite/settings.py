@@ -41,3 +41,5 @@ else:
             ),
         }
     }
+if os.environ.get("PARITY_MYSQL_VERSION"):  # e.g. "mariadb-10.11" for a real MariaDB server
+    MIGRATION_LINTER_OPTIONS = {"mysql_version": os.environ["PARITY_MYSQL_VERSION"]}
