@@ -504,10 +504,13 @@ class Renderer:
         """After an operation (whose renames and drops the editor followed as they ran):
         record what it created."""
         mysql = self.vendor == "mysql"
+        text = "\n".join(statements)
         for model in self._tracked_models(to_state):
             meta = model._meta
             owner = meta.auto_created._meta if meta.auto_created else meta
             complete = seeds is None or (owner.app_label, owner.model_name) in seeds
+            if not complete and meta.db_table not in text:
+                continue  # nothing ran on its table: nothing new to record
             key = (meta.app_label, meta.model_name)
             computed = catalog.computed_constraints(model, self.editor, to_state.models.get(key))
             book.learn(meta.db_table, computed, statements, complete=complete, mysql=mysql)
