@@ -349,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         return run_check(args)
     if args.command == "sql":
-        return run_sql(args, fail)
+        return run_sql(args, fail, lambda root, python: _maybe_reexec(root, python, argv))
     return run_lint(args, argv)
 
 

@@ -32,8 +32,10 @@ class SqlCommandError(Exception):
     """Wrong arguments or migration: the one-paragraph message printed on stderr."""
 
 
-def run_sql(args: argparse.Namespace, fail: Any) -> int:
-    """Entry point from ``cli``; ``fail(message, exc, verbosity)`` prints and returns 2."""
+def run_sql(args: argparse.Namespace, fail: Any, reexec: Any = None) -> int:
+    """Entry point from ``cli``; ``fail(message, exc, verbosity)`` prints and returns 2;
+    ``reexec(root, python)`` runs the command under the project's interpreter when configured
+    (its exit status, or None to go on here)."""
     if len(args.args) not in (2, 3):
         return fail("sql takes [PROJECT_DIR] APP_LABEL MIGRATION_NAME.")
     project, app_label, name = [".", *args.args][-3:]
@@ -45,6 +47,12 @@ def run_sql(args: argparse.Namespace, fail: Any) -> int:
 
     try:
         options = load_options(root, {"settings": args.settings, "database": args.database})
+    except ConfigError as exc:
+        return fail(f"invalid configuration: {exc}", exc, args.verbosity)
+    status = reexec(root, options.python) if reexec is not None else None
+    if status is not None:
+        return int(status)
+    try:
         os.chdir(root)
         document = render_document(root, options, app_label, name, args.backwards)
     except (ConfigError, SqlCommandError) as exc:

@@ -103,3 +103,12 @@ def test_unknown_migration_and_bad_arguments_exit_2(tmp_path):
     assert no_app.code == 2 and "App 'nope' has no migrations" in no_app.stderr
     too_few = sql("shop", cwd=tmp_path)
     assert too_few.code == 2 and "APP_LABEL MIGRATION_NAME" in too_few.stderr
+
+
+def test_bad_configuration_is_a_located_error(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "pyproject.toml").write_text('[tool.django-migration-lsp]\nmysql_version = "x"\n')
+    result = sql(str(site), "shop", "0001", cwd=tmp_path)
+    assert result.code == 2
+    assert "pyproject.toml:2" in result.stderr and "`mysql_version`" in result.stderr
