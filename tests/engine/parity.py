@@ -122,8 +122,16 @@ def migrate_capturing(executor, key: tuple[str, str]) -> list[str]:
     captured: list[str] = []
     original = BaseDatabaseSchemaEditor.execute
 
+    def quote(editor, value):  # type: ignore[no-untyped-def]
+        if editor.connection.vendor != "mysql":
+            return editor.quote_value(value)
+        # what the driver sends (Django 4.2's MySQL quote_value doubles % for sqlmigrate)
+        raw = editor.connection.connection
+        quoted = raw.escape(value, raw.encoders)
+        return quoted.decode() if isinstance(quoted, bytes) else quoted
+
     def execute(self, sql, params=()):  # type: ignore[no-untyped-def]
-        text = str(sql) if not params else str(sql) % tuple(map(self.quote_value, params))
+        text = str(sql) if not params else str(sql) % tuple(quote(self, p) for p in params)
         if "django_migrations" not in text:  # the recorder's own table, made on first use
             captured.append(text if text.rstrip().endswith(";") else text + ";")
         return original(self, sql, params)

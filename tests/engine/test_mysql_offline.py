@@ -17,6 +17,12 @@ from .conftest import INITIAL, REPO, hide_mysqldb, run_cli
 
 PARITY = REPO / "tests/projects/parity"
 OFFLINE_MYSQL = {"DJANGO_MIGRATION_LSP_TEST_DATABASE_URL": "mysql://offline/parity"}
+if importlib.util.find_spec("MySQLdb") is None and importlib.util.find_spec("pymysql") is not None:
+    OFFLINE_MYSQL["PARITY_PYMYSQL"] = "1"  # the settings install PyMySQL as MySQLdb
+needs_driver = pytest.mark.skipif(
+    importlib.util.find_spec("MySQLdb") is None and importlib.util.find_spec("pymysql") is None,
+    reason="neither mysqlclient nor PyMySQL is installed",
+)
 
 
 def _drivers() -> list:
@@ -65,6 +71,7 @@ def test_sql_quotes_parameters_offline(driver_env, tmp_path):
     ]
 
 
+@needs_driver
 def test_mysql_foreign_key_gets_no_index_on_innodb(tmp_path):
     """InnoDB (the offline default engine) indexes FK columns itself: Django adds no index."""
     result = run_cli(
@@ -78,6 +85,7 @@ def test_mysql_foreign_key_gets_no_index_on_innodb(tmp_path):
     assert not any(s.startswith("CREATE INDEX") and "category_id" in s for s in statements)
 
 
+@needs_driver
 def test_mariadb_is_selected_by_mysql_version(tmp_path):
     """``mysql_version = "mariadb-10.4"``: MariaDB before 10.5.2 has no RENAME COLUMN."""
     project = tmp_path / "parity"
@@ -111,7 +119,7 @@ def test_lint_without_a_driver_checks_operations(tmp_path):
         "json",
         "--no-cache",
         cwd=tmp_path,
-        env={**OFFLINE_MYSQL, **hide_mysqldb(tmp_path)},
+        env={**OFFLINE_MYSQL, "PARITY_PYMYSQL": "", **hide_mysqldb(tmp_path)},
     )
     assert result.code == 1, result.stderr  # DROP_COLUMN and others are still found
     document = result.json()
