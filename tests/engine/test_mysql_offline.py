@@ -85,21 +85,40 @@ def test_mysql_foreign_key_gets_no_index_on_innodb(tmp_path):
     assert not any(s.startswith("CREATE INDEX") and "category_id" in s for s in statements)
 
 
+DROP_CHECK = """\
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0007_extension")]
+    operations = [migrations.RemoveConstraint(model_name="product", name="shop_price_positive")]
+"""
+
+
 @needs_driver
-def test_mariadb_is_selected_by_mysql_version(tmp_path):
-    """``mysql_version = "mariadb-10.4"``: MariaDB before 10.5.2 has no RENAME COLUMN."""
+@pytest.mark.parametrize(
+    "mysql_version, expected",
+    [
+        (None, "ALTER TABLE `shop_article` DROP CHECK `shop_price_positive`;"),
+        ("mysql-8.4", "ALTER TABLE `shop_article` DROP CHECK `shop_price_positive`;"),
+        (
+            "mariadb-10.11",
+            "ALTER TABLE `shop_article` DROP CONSTRAINT IF EXISTS `shop_price_positive`;",
+        ),
+    ],
+)
+def test_mariadb_is_selected_by_mysql_version(tmp_path, mysql_version, expected):
+    """``mysql_version = "mariadb-10.11"``: MariaDB's DROP CONSTRAINT, not MySQL's DROP CHECK."""
     project = tmp_path / "parity"
     shutil.copytree(PARITY, project)
-    (project / "pyproject.toml").write_text(
-        '[tool.django-migration-lsp]\nmysql_version = "mariadb-10.4"\n'
-    )
-    result = run_cli("sql", str(project), "shop", "0003", cwd=tmp_path, env=OFFLINE_MYSQL)
+    (project / "shop/migrations/0008_drop_check.py").write_text(DROP_CHECK)
+    if mysql_version:
+        (project / "pyproject.toml").write_text(
+            f'[tool.django-migration-lsp]\nmysql_version = "{mysql_version}"\n'
+        )
+    result = run_cli("sql", str(project), "shop", "0008", cwd=tmp_path, env=OFFLINE_MYSQL)
     assert result.code == 0, result.stderr
-    assert "ALTER TABLE `shop_product` CHANGE `category_id` `group_id` integer NOT NULL;" in (
-        result.stdout
-    )
-    mysql = run_cli("sql", str(PARITY), "shop", "0003", cwd=tmp_path, env=OFFLINE_MYSQL)
-    assert "RENAME COLUMN `category_id` TO `group_id`" in mysql.stdout
+    assert expected in result.stdout.splitlines()
 
 
 def test_bad_mysql_version_is_a_located_config_error(tmp_path):
