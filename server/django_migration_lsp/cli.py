@@ -18,6 +18,7 @@ from typing import Any
 
 from . import __version__
 from .progress import progress_line
+from .sqlcmd import add_sql_arguments, run_sql
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -185,6 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .fixcmd import add_fix_parser
 
     add_fix_parser(sub)
+    sql = sub.add_parser("sql", help="a migration's SQL without a database (offline sqlmigrate)")
+    add_sql_arguments(sql)
+    add_verbosity(sql)
     serve = sub.add_parser("serve", help="run the language server on stdio")
     serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead (debugging)")
     serve.add_argument(
@@ -429,6 +433,8 @@ def dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, argv: li
         return serve_main(serve_args) or 0
     if args.command == "check":
         return run_check(args)
+    if args.command == "sql":
+        return run_sql(args, fail, lambda root, python: _maybe_reexec(root, python, argv))
     if args.command == "fix":
         from .fixcmd import run_fix
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .mysql_server import parse_mysql_version
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
@@ -80,6 +82,8 @@ class LintOptions:
     baseline: str | None = None
     #: the editor's whole-project lint: "new" (new migrations only) or "all"
     scope: str = "new"
+    #: the MySQL-family server SQL is rendered for: "8.0", "mariadb-10.11" (mysql_server.py)
+    mysql_version: str | None = None
     #: where each value came from, for located error messages: key -> "pyproject.toml:12"
     origins: dict[str, str] = field(default_factory=dict, compare=False)
 
@@ -235,6 +239,11 @@ def coerce(key: str, value: Any, where: str) -> Any:
         return coerce_postgres_version(value, where)
     if value is not None and not isinstance(value, str):
         raise ConfigError(f"`{key}` must be a string, not {value!r}", where)
+    if key == "mysql_version":
+        try:
+            parse_mysql_version(value)
+        except ValueError as exc:
+            raise ConfigError(str(exc), where) from exc
     if key in CHOICES and value not in CHOICES[key]:
         choices = " or ".join(repr(c) for c in CHOICES[key])
         raise ConfigError(f"`{key}` must be {choices}, not {value!r}", where)

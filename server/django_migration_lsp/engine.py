@@ -174,7 +174,9 @@ class LintSession:
         self._shape = shape
         self.disk = disk
         if self.renderer is None:
-            self.renderer = Renderer(self.options.database, self.loader.unmigrated_apps)
+            self.renderer = Renderer(
+                self.options.database, self.loader.unmigrated_apps, self.options.mysql_version
+            )
 
     # -- selection ---------------------------------------------------------------------------
     def facts(self, only: Iterable[Key] | None = None) -> Facts:

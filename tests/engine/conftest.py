@@ -141,6 +141,15 @@ def run_cli(
     return CliResult(proc, args)
 
 
+def hide_mysqldb(tmp_path: Path) -> dict[str, str]:
+    """An environment in which ``import MySQLdb`` fails, as when no driver is installed."""
+    package = tmp_path / "nodriver" / "MySQLdb"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("raise ImportError(\"No module named 'MySQLdb'\")\n")
+    path = os.pathsep.join(filter(None, [str(package.parent), os.environ.get("PYTHONPATH")]))
+    return {"PYTHONPATH": path}
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Callable[..., Path]:
     """Factory: ``project({"shop": {"0001_initial": SRC}})`` -> project root."""

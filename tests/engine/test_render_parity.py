@@ -117,3 +117,73 @@ def test_synthetic_project_matches_django_on_postgresql(synthetic: Path, postgre
         "--progressive",
     )
     assert_parity(report)
+
+
+PARITY_PROJECT = REPO / "tests/projects/parity"
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "project, settings",
+    [(PARITY_PROJECT, "paritysite.settings"), (REPO / "tests/projects/traps", "trapsite.settings")],
+    ids=["parity", "traps"],
+)
+def test_sql_equals_what_migrate_executes_on_postgresql(postgres_server, project, settings):
+    """Statement for statement what ``migrate`` runs, step by step: names kept through table,
+    model and field renames (unique keys, indexes, FKs, sequences), the self-referential M2M's
+    foreign keys re-pointed on RenameModel, a RunSQL script run whole, CreateExtension."""
+    db = postgres_server.create_database(f"executed_{project.name}")
+    report = run_parity(
+        project,
+        settings,
+        {"DJANGO_MIGRATION_LSP_TEST_DATABASE_URL": pg_url(postgres_server, db)},
+        "--executed",
+    )
+    assert_parity(report)
+    if project == PARITY_PROJECT:
+        assert report["equal"] == report["migrations"] == 7
+
+
+def test_sql_equals_what_migrate_executes_on_sqlite(tmp_path: Path):
+    report = run_parity(
+        PARITY_PROJECT,
+        "paritysite.settings",
+        {"DJANGO_MIGRATION_LSP_TEST_SQLITE": str(tmp_path / "executed.sqlite3")},
+        "--executed",
+    )
+    assert_parity(report)
+    assert report["equal"] == report["migrations"] == 7
+
+
+@pytest.fixture(scope="module")
+def mariadb_server():
+    """A real MariaDB server (Debian's mariadb-server). Locally skipped when none can start."""
+    pytest.importorskip("pymysql")
+    from tests.mariadb import MariaDBUnavailable, running_server
+
+    try:
+        with running_server() as server:
+            yield server
+    except MariaDBUnavailable as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"MariaDB is required in CI: {exc}")
+        pytest.skip(f"MariaDB not available: {exc}")
+
+
+def test_sql_equals_what_migrate_executes_on_mariadb(mariadb_server):
+    """On MariaDB 10.11 (``mysql_version = "mariadb-10.11"``): its DROP INDEX for a removed
+    db_index (B-tree indexes are reported as type "idx"), names through renames, RunSQL params
+    quoted offline."""
+    db = mariadb_server.create_database("executed_parity")
+    env = {
+        "DJANGO_MIGRATION_LSP_TEST_DATABASE_URL": mariadb_server.url(db),
+        "PARITY_MYSQL_VERSION": "mariadb-10.11",
+    }
+    try:
+        import MySQLdb  # noqa: F401
+    except ImportError:
+        env["PARITY_PYMYSQL"] = "1"
+    report = run_parity(PARITY_PROJECT, "paritysite.settings", env, "--executed")
+    assert "MariaDB" in mariadb_server.version()
+    assert_parity(report)
+    assert report["equal"] == report["migrations"] == 7

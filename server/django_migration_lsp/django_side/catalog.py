@@ -34,6 +34,7 @@ def _info(
     foreign_key: tuple[str, str] | None = None,
     check: bool = False,
     type_: str | None = None,
+    identity: tuple[Any, ...] | None = None,
 ) -> dict[str, Any]:
     return {
         "columns": list(columns or []),
@@ -43,13 +44,28 @@ def _info(
         "foreign_key": foreign_key,
         "check": check,
         "type": type_,
+        # what the constraint is, whatever its name (``names.NameBook``); None: user-named
+        "identity": identity,
     }
+
+
+AUTO_FIELDS = ("AutoField", "BigAutoField", "SmallAutoField")
 
 
 def constraints_for_model(
     model: Any, editor: Any, model_state: Any = None
 ) -> dict[str, dict[str, Any]]:
-    """Every constraint/index of ``model``'s table as introspection would report it.
+    """Every constraint/index of ``model``'s table as introspection would report it: named as
+    they were created (``editor.names``, a ``NameBook``, when the renderer keeps one)."""
+    computed = computed_constraints(model, editor, model_state)
+    book = getattr(editor, "names", None)
+    return book.translate(model._meta.db_table, computed) if book is not None else computed
+
+
+def computed_constraints(
+    model: Any, editor: Any, model_state: Any = None
+) -> dict[str, dict[str, Any]]:
+    """Every constraint/index of ``model``'s table, named as Django would name them now.
 
     ``model_state`` supplies what rendered models no longer carry (``index_together`` is gone
     from ``Meta`` since Django 5.1 but still in migration states).
@@ -59,7 +75,7 @@ def constraints_for_model(
     meta = model._meta
     table = meta.db_table
     out: dict[str, dict[str, Any]] = {}
-    index_type = "idx" if vendor == "postgresql" else ("BTREE" if vendor == "mysql" else "idx")
+    index_type = "idx"  # a B-tree index: PostgreSQL's btree and MySQL's BTREE are both reported so
 
     def name(columns: list[str], suffix: str) -> str:
         return str(editor._create_index_name(table, columns, suffix=suffix))
@@ -70,7 +86,9 @@ def constraints_for_model(
             "postgresql": pg_object_name(table, None, "pkey"),
             "mysql": "PRIMARY",
         }.get(vendor, "__primary__")
-        out[pk_name] = _info([pk.column], unique=True, primary_key=True)
+        out[pk_name] = _info([pk.column], unique=True, primary_key=True, identity=("pk",))
+        if vendor == "postgresql" and pk.get_internal_type() in AUTO_FIELDS:
+            out[pk_name]["sequence"] = pg_object_name(table, pk.column, "seq")
 
     for field in meta.local_fields:
         if not getattr(field, "column", None) or field.primary_key:
@@ -88,40 +106,53 @@ def constraints_for_model(
                 if vendor == "postgresql"
                 else name([column], "_uniq")
             )
-            out[uname] = _info([column], unique=True, index=vendor != "postgresql")
+            out[uname] = _info(
+                [column], unique=True, index=vendor != "postgresql", identity=("unique", (column,))
+            )
         if field.remote_field is not None and getattr(field, "db_constraint", False):
             try:
                 to_table = field.target_field.model._meta.db_table
                 to_column = field.target_field.column
                 fk_suffix = f"_fk_{to_table}_{to_column}"
-                out[name([column], fk_suffix)] = _info([column], foreign_key=(to_table, to_column))
+                out[name([column], fk_suffix)] = _info(
+                    [column], foreign_key=(to_table, to_column), identity=("fk", (column,))
+                )
             except Exception:
                 pass
         if field.db_index and not field.unique:
-            out[name([column], "")] = _info([column], index=True, type_=index_type)
+            out[name([column], "")] = _info(
+                [column], index=True, type_=index_type, identity=("index", (column,))
+            )
         if vendor == "postgresql" and (field.db_index or field.unique):
             db_type = str(params.get("type") or "")
             if db_type.startswith(("varchar", "text", "citext")) and "[" not in db_type:
-                out[name([column], "_like")] = _info([column], index=True, type_=index_type)
+                out[name([column], "_like")] = _info(
+                    [column], index=True, type_=index_type, identity=("like", (column,))
+                )
         if params.get("check"):
             cname = (
                 pg_object_name(table, column, "check")
                 if vendor == "postgresql"
                 else name([column], "_check")
             )
-            out[cname] = _info([column], check=True)
+            out[cname] = _info([column], check=True, identity=("check", (column,)))
 
     for fields in meta.unique_together:
         columns = [meta.get_field(f).column for f in fields]
         out[str(editor._unique_constraint_name(table, columns, quote=False))] = _info(
-            columns, unique=True, index=vendor != "postgresql"
+            columns,
+            unique=True,
+            index=vendor != "postgresql",
+            identity=("unique_together", tuple(columns)),
         )
     index_together = getattr(meta, "index_together", None) or (
         model_state.options.get("index_together", ()) if model_state is not None else ()
     )
     for fields in index_together or ():
         columns = [meta.get_field(f).column for f in fields]
-        out[name(columns, "_idx")] = _info(columns, index=True, type_=index_type)
+        out[name(columns, "_idx")] = _info(
+            columns, index=True, type_=index_type, identity=("index_together", tuple(columns))
+        )
     for idx in meta.indexes:
         columns = [meta.get_field(f.lstrip("-")).column for f in idx.fields] if idx.fields else []
         suffix = getattr(idx, "suffix", "idx")

@@ -16,11 +16,11 @@ import contextlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from ..mysql_server import MySQLServer, parse_mysql_version, quote_literal
 from . import catalog
 
 DEFAULT_SERVER_VERSIONS: dict[str, tuple[int, ...]] = {
     "postgresql": (15, 0),
-    "mysql": (8, 0, 36),
     "oracle": (19,),
 }
 
@@ -79,11 +79,16 @@ def vendor_of(alias: str) -> str:
     return engine.rsplit(".", 1)[-1] or "unknown"
 
 
-def offline_connection(alias: str, server_version: tuple[int, ...] | None = None) -> Any:
+def offline_connection(
+    alias: str,
+    server_version: tuple[int, ...] | None = None,
+    mysql: MySQLServer | None = None,
+) -> Any:
     """A fresh, never-connecting wrapper of the backend configured for ``alias``.
 
-    Raises whatever importing the backend raises (e.g. ``ImproperlyConfigured`` when psycopg
-    is not installed); the caller reports it.
+    ``mysql``: the MySQL-family server to render for (default MySQL 8.0, InnoDB). Raises
+    whatever importing the backend raises (e.g. ``ImproperlyConfigured`` when psycopg is not
+    installed); the caller reports it.
     """
     from django.db import connections
 
@@ -95,6 +100,10 @@ def offline_connection(alias: str, server_version: tuple[int, ...] | None = None
     wrapper = type(real)(dict(real.settings_dict), alias)
     wrapper.ensure_connection = _refuse  # instance level: this one never connects
     wrapper.get_new_connection = _refuse
+    wrapper.cursor = OfflineCursor  # introspection answered offline ignores its cursor
+    if wrapper.vendor == "mysql":
+        _fix_mysql_server(wrapper, mysql or parse_mysql_version(None))
+        return _finish(wrapper)
     version = server_version or DEFAULT_SERVER_VERSIONS.get(wrapper.vendor)
     if version is not None:
         wrapper.get_database_version = lambda: version
@@ -102,23 +111,43 @@ def offline_connection(alias: str, server_version: tuple[int, ...] | None = None
             major = version[0]
             minor = version[1] if len(version) > 1 else 0
             wrapper.__dict__["pg_version"] = major * 10000 + minor
-        elif wrapper.vendor == "mysql":
-            wrapper.__dict__["mysql_server_data"] = {
-                "version": ".".join(map(str, version)),
-                "sql_mode": "STRICT_TRANS_TABLES",
-                "default_isolation_level": "repeatable read",
-                "has_zoneinfo_database": True,
-                "lower_case_table_names": 0,
-            }
-            wrapper.__dict__["mysql_server_info"] = ".".join(map(str, version))
-            wrapper.__dict__["mysql_version"] = version
-            wrapper.__dict__["mysql_is_mariadb"] = False
-            wrapper.__dict__["sql_mode"] = {"STRICT_TRANS_TABLES"}
     if wrapper.vendor == "sqlite":
         wrapper.disable_constraint_checking = lambda: True
         wrapper.enable_constraint_checking = lambda: None
+    return _finish(wrapper)
+
+
+def _fix_mysql_server(wrapper: Any, server: MySQLServer) -> None:
+    """Answer what Django's MySQL backend reads from the server (its cached properties)."""
+    data = server.server_data()
+    wrapper.get_database_version = lambda: server.version
+    wrapper.__dict__["mysql_server_data"] = data
+    wrapper.__dict__["mysql_server_info"] = data["version"]
+    wrapper.__dict__["mysql_version"] = server.version
+    wrapper.__dict__["mysql_is_mariadb"] = server.mariadb
+    wrapper.__dict__["sql_mode"] = {data["sql_mode"]}
+
+
+def _finish(wrapper: Any) -> Any:
     wrapper.introspection = _offline_introspection_class(type(wrapper.introspection))(wrapper)
     return wrapper
+
+
+class OfflineCursor:
+    """The cursor of the offline connection: introspection we answer offline ignores it;
+    anything that really queries gets ``OfflineError``."""
+
+    def __enter__(self) -> OfflineCursor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+    def __getattr__(self, name: str) -> Any:
+        raise OfflineError("query the database")
 
 
 def _offline_introspection_class(base: type) -> type:
@@ -157,6 +186,10 @@ def _offline_introspection_class(base: type) -> type:
                 return {}
             return catalog.constraints_for_model(model, editor, model_state)
 
+        def get_storage_engine(self, cursor: Any, table_name: str) -> str:
+            # MySQL: every table Django creates uses the server's default engine
+            return str(self.connection.mysql_server_data["default_storage_engine"])
+
         def get_sequences(self, cursor: Any, table_name: str, table_fields: Any = ()) -> list:
             editor = self._editor()
             model, _ = editor.table_model(table_name) if editor.table_model else (None, None)
@@ -167,7 +200,7 @@ def _offline_introspection_class(base: type) -> type:
                 {
                     "table": table_name,
                     "column": column,
-                    "name": catalog.pg_object_name(table_name, column, "seq"),
+                    "name": editor._get_sequence_name(table_name, column),
                 }
             ]
 
@@ -202,6 +235,8 @@ class OfflineSchemaEditorMixin:
     #: set per operation: the tables that exist before it
     known_tables: Callable[[], set[str]] | None = None
     notes: list[str]
+    #: the names constraints were created with (``names.NameBook``), set by the renderer
+    names: Any = None
 
     def begin_migration(self) -> None:
         """Start a migration: deferred SQL is kept across its operations, as Django does."""
@@ -258,6 +293,8 @@ class OfflineSchemaEditorMixin:
             return value.sql()
         if self.connection.vendor == "postgresql":
             return _pg_quote(value)
+        if self.connection.vendor == "mysql":
+            return quote_literal(value)
         return super().quote_value(value)  # type: ignore[misc]
 
     def execute(self, sql: Any, params: Any = ()) -> None:
@@ -265,6 +302,8 @@ class OfflineSchemaEditorMixin:
         sql = str(sql) if params is None else str(sql) % tuple(map(self.quote_value, params))
         ending = "" if sql.rstrip().endswith(";") else ";"
         self.collected_sql.append(sql + ending)
+        if self.names is not None:  # later steps of the operation see its renames and drops
+            self.names.follow([sql])
 
     # -- introspection answered from the state -----------------------------------------------
     def _constraint_names(
@@ -304,7 +343,9 @@ class OfflineSchemaEditorMixin:
         return result
 
     def _get_sequence_name(self, table: str, column: str) -> str:
-        return catalog.pg_object_name(table, column, "seq")
+        book = getattr(self, "names", None)
+        recorded = book.sequence(table, column) if book is not None else None
+        return recorded or catalog.pg_object_name(table, column, "seq")
 
     def _is_collation_deterministic(self, collation_name: str) -> bool:
         return True

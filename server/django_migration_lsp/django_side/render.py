@@ -24,9 +24,12 @@ from django.db.migrations.state import ModelState, ProjectState
 from django.db.migrations.utils import resolve_relation
 
 from ..findings import RenderedOperation
+from ..mysql_server import parse_mysql_version
 from ..sqltext import split_sql
+from . import catalog
 from . import facts as facts_mod
 from .loading import describe_exception
+from .names import NameBook, copy_book
 from .offline import OfflineError, connections_blocked, offline_connection, schema_editor
 from .slicing import field_slice, slice_request
 
@@ -67,6 +70,12 @@ class RenderedMigration:
     operations: list[RenderedOperation] = field(default_factory=list)
     error: str | None = None
     seconds: float = 0.0
+    #: (operation index, sub index) -> the statements of it Django defers to the migration's
+    #: end (they are in that operation's ``statements`` too, last)
+    deferred: dict[tuple[int, int | None], list[str]] = field(default_factory=dict)
+    #: (operation index, sub index) -> a RunSQL's statements as Django executes them, where
+    #: that differs from the split ``statements`` the rules read (PostgreSQL runs a script whole)
+    as_run: dict[tuple[int, int | None], list[str]] = field(default_factory=dict)
 
 
 def runsql_statements(sqls: Any, quote: Callable[[Any], str] | None = None) -> list[str]:
@@ -91,6 +100,88 @@ def runsql_statements(sqls: Any, quote: Callable[[Any], str] | None = None) -> l
     return split_sql(str(sqls))
 
 
+class TrackedState(ProjectState):
+    """The project state and the database's constraint names (``NameBook``), cloned together."""
+
+    name_book: NameBook
+
+    def clone(self) -> TrackedState:
+        new = super().clone()
+        new.__class__ = TrackedState
+        new.name_book = copy_book(self.name_book)  # type: ignore[attr-defined]
+        return new  # type: ignore[return-value]
+
+
+def tracked_state(models: dict | None = None, book: NameBook | None = None) -> TrackedState:
+    state = TrackedState(models=models or {}, real_apps=set())
+    state.name_book = book if book is not None else NameBook()
+    return state
+
+
+def _is_create_extension(op: Any) -> bool:
+    """django.contrib.postgres's CreateExtension (and its subclasses), without importing it."""
+    return any(
+        cls.__name__ == "CreateExtension" and cls.__module__ == "django.contrib.postgres.operations"
+        for cls in type(op).__mro__
+    )
+
+
+def render_failure(description: str, exc: BaseException) -> str:
+    """The error of an operation whose SQL could not be rendered, saying why."""
+    if isinstance(exc, OfflineError):
+        return (
+            f"{description}: this operation queries the database while it runs ({exc}); its "
+            "SQL cannot be known offline"
+        )
+    return f"rendering the SQL of {description!r} raised {describe_exception(exc)}"
+
+
+def _renamed_keys(op: Any, app_label: str, state: ProjectState) -> dict | None:
+    """Before a table or column rename: the tables and columns it is about to change."""
+    if isinstance(op, ops.RenameModel):
+        keys = [(app_label, op.old_name_lower), (app_label, op.new_name_lower)]
+    elif isinstance(op, (ops.AlterModelTable, ops.RenameField, ops.AlterField)):
+        keys = [(app_label, op.name_lower if hasattr(op, "table") else op.model_name_lower)]
+    else:
+        return None
+    model_state = state.models.get(keys[0])
+    if model_state is None:
+        return None
+    return {"keys": keys, "tables": _tables(model_state), "columns": _columns(model_state)}
+
+
+def _follow_state_renames(book: NameBook, before: dict, state: ProjectState, op: Any) -> None:
+    """Move recorded names along the renames an unrendered operation made."""
+    after = next((state.models[k] for k in before["keys"] if k in state.models), None)
+    if after is None:
+        return
+    tables = _tables(after)
+    for old, new in zip(before["tables"], tables, strict=False):
+        if old != new:
+            book.rename_table(old, new)
+    if not tables:
+        return
+    old_name = getattr(op, "old_name", None) if isinstance(op, ops.RenameField) else None
+    new_name = getattr(op, "new_name", None) if old_name else getattr(op, "name", None)
+    old_column = before["columns"].get(old_name or new_name)
+    new_column = _columns(after).get(new_name) if new_name else None
+    if old_column and new_column and old_column != new_column:
+        book.rename_column(tables[0], old_column, new_column)
+
+
+def _columns(model_state: ModelState) -> dict[str, str]:
+    """Field name -> column, for the concrete local fields of an unrendered model state."""
+    out = {}
+    for name, f in model_state.fields.items():
+        if getattr(f, "many_to_many", False):
+            continue
+        column = getattr(f, "db_column", None) or (
+            f"{name}_id" if getattr(f, "remote_field", None) is not None else name
+        )
+        out[name] = column
+    return out
+
+
 def _tables(model_state: ModelState) -> list[str]:
     """The tables a model state has in the database (its own and auto M2M ones), unrendered."""
     options = model_state.options
@@ -107,11 +198,17 @@ def _tables(model_state: ModelState) -> list[str]:
 class Renderer:
     """Renders migrations for one database alias, offline. One per Django context."""
 
-    def __init__(self, alias: str, real_apps: Iterable[str] = ()) -> None:
+    def __init__(
+        self, alias: str, real_apps: Iterable[str] = (), mysql_version: str | None = None
+    ) -> None:
         self.alias = alias
         self.backend_error: str | None = None
+        #: the last operation applied to a state (a crash before that leaves it to the guard)
+        self._last_forwarded: Any = None
         try:
-            self.connection: Any = offline_connection(alias)
+            self.connection: Any = offline_connection(
+                alias, mysql=parse_mysql_version(mysql_version)
+            )
         except Exception as exc:  # backend not importable (driver missing, unknown ENGINE)
             self.connection = None
             self.backend_error = (
@@ -149,7 +246,7 @@ class Renderer:
         """An empty project state (unmigrated apps' models are added per operation)."""
         # Never touch ``state.relations``: once built, Django's state operations keep it current
         # by re-inserting altered fields, which reorders columns in SQLite table rebuilds.
-        return ProjectState(real_apps=set())
+        return tracked_state()
 
     def atomic(self, migration: Any) -> bool:
         can_rollback = (
@@ -167,6 +264,31 @@ class Renderer:
         for index, op in enumerate(migration.operations):
             rendered = self.render_operation(op, migration.app_label, state, index)
             result.operations.append(rendered)
+            self._note_as_run(op, rendered, result)
+        self.flush_deferred(result)
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def _note_as_run(self, op: Any, rendered: RenderedOperation, result: RenderedMigration) -> None:
+        """Record how Django executes the RunSQL scripts of ``op`` when it is not as split."""
+        pairs = [(op, rendered)]
+        if isinstance(op, ops.SeparateDatabaseAndState):
+            pairs = list(zip(op.database_operations, rendered.sub_operations, strict=False))
+        for one, shown in pairs:
+            if not isinstance(one, ops.RunSQL) or not shown.statements or shown.error:
+                continue
+            if self.connection is None or isinstance(one.sql, (list, tuple)):
+                continue
+            as_run = [
+                s if s.rstrip().endswith(";") else s + ";"
+                for s in self.connection.ops.prepare_sql_script(str(one.sql))
+                if s.strip()
+            ]
+            if as_run != shown.statements:
+                result.as_run[(shown.index, shown.sub_index)] = as_run
+
+    def flush_deferred(self, result: RenderedMigration) -> None:
+        """Run the SQL Django deferred to the migration's end; attribute it to its operation."""
         if self.editor is not None:
             parents = {id(s): o for o in result.operations for s in o.sub_operations}
             try:
@@ -179,16 +301,21 @@ class Renderer:
                 if owner is None:
                     continue
                 owner.statements.append(statement)
+                where = (owner.index, owner.sub_index)
+                result.deferred.setdefault(where, []).append(statement)
                 parent = parents.get(id(owner))
                 if parent is not None:
                     parent.statements.append(statement)
-        result.seconds = time.perf_counter() - started
-        return result
 
     def advance(self, migration: Any, state: ProjectState) -> None:
-        """Apply ``migration`` to ``state`` without rendering anything."""
+        """Apply ``migration`` to ``state`` without rendering anything (the recorded names
+        follow its table and column renames)."""
+        book = getattr(state, "name_book", None)
         for op in migration.operations:
+            before = _renamed_keys(op, migration.app_label, state)
             op.state_forwards(migration.app_label, state)
+            if book is not None and before is not None:
+                _follow_state_renames(book, before, state, op)
 
     # -- one operation ---------------------------------------------------------------------
     def render_operation(
@@ -199,14 +326,30 @@ class Renderer:
         index: int,
         sub_index: int | None = None,
     ) -> RenderedOperation:
-        """SQL + facts of one operation; applies its state change to ``state``."""
+        """SQL + facts of one operation; applies its state change to ``state``.
+
+        Never raises: whatever rendering raises becomes the operation's ``error`` (reported as a
+        render_error located on the operation), and the state still moves past it.
+        """
         kind = type(op).__name__
         try:
             description = str(op.describe())
         except Exception:
             description = kind
         rendered = RenderedOperation(index, kind, description, sub_index=sub_index)
+        try:
+            return self._render_operation(op, app_label, state, rendered)
+        except Exception as exc:
+            rendered.statements = []
+            rendered.error = render_failure(rendered.description, exc)
+            if self._last_forwarded is not op:
+                self._state_forwards(op, app_label, state, rendered)
+            return rendered
 
+    def _render_operation(
+        self, op: Any, app_label: str, state: ProjectState, rendered: RenderedOperation
+    ) -> RenderedOperation:
+        index = rendered.index
         if isinstance(op, ops.RunPython):
             rendered.sql_origin = "python"
             rendered.facts = facts_mod.runpython_facts(op)
@@ -220,13 +363,21 @@ class Renderer:
                     s if s.rstrip().endswith(";") else s + ";"
                     for s in runsql_statements(op.sql, quote)
                 ]
+                book = getattr(state, "name_book", None)
+                if book is not None:
+                    book.follow(rendered.statements)
             reverse = runsql_statements(op.reverse_sql, quote) if op.reversible else []
             rendered.facts = facts_mod.runsql_facts(op, state, rendered.statements, reverse)
             self._state_forwards(op, app_label, state, rendered)
             return rendered
+        if _is_create_extension(op):
+            rendered.statements = self._create_extension(op, app_label, rendered)
+            self._state_forwards(op, app_label, state, rendered)
+            return rendered
         if isinstance(op, ops.SeparateDatabaseAndState):
-            db_state = ProjectState(
-                models={k: v.clone() for k, v in state.models.items()}, real_apps=set()
+            # the database operations really run: they share the database's names
+            db_state = tracked_state(
+                {k: v.clone() for k, v in state.models.items()}, getattr(state, "name_book", None)
             )
             for sub, db_op in enumerate(op.database_operations):
                 child = self.render_operation(db_op, app_label, db_state, index, sub)
@@ -239,12 +390,23 @@ class Renderer:
         self._render_schema_operation(op, app_label, state, rendered)
         return rendered
 
+    def _create_extension(self, op: Any, app_label: str, rendered: RenderedOperation) -> list:
+        """``CreateExtension``: Django asks pg_extension first; offline it is not installed."""
+        if self.vendor != "postgresql" or not router.allow_migrate(self.alias, app_label):
+            return []
+        rendered.notes.append(
+            f"Shown as if the extension {op.name!r} were not installed yet; migrate skips the "
+            "statement when it is."
+        )
+        return [f"CREATE EXTENSION IF NOT EXISTS {self.connection.ops.quote_name(op.name)};"]
+
     def _state_forwards(
         self, op: Any, app_label: str, state: ProjectState, rendered: RenderedOperation
     ) -> None:
         stateful = isinstance(op, (ops.RunSQL, ops.RunPython, ops.SeparateDatabaseAndState))
         if stateful and getattr(op, "state_operations", None):
             self._reverse = None
+        self._last_forwarded = op
         try:
             op.state_forwards(app_label, state)
         except Exception as exc:
@@ -288,23 +450,21 @@ class Renderer:
                 return {t for m in [*models_before, *before_models.values()] for t in _tables(m)}
 
             self.editor.begin_operation(table_model, known_tables)
+            book = getattr(state, "name_book", None)
+            self.editor.names = book
             try:
                 with connections_blocked():
                     # Render the state before the operation first, as Django's own path has
                     # it rendered already: field creation order decides SQLite column order.
                     from_state.apps  # noqa: B018
+                    if book is not None:
+                        self._first_sight(book, from_state)
                     op.database_forwards(app_label, self.editor, from_state, to_state)
                     rendered.statements = self.editor.end_operation(rendered)
-            except OfflineError as exc:
-                rendered.error = (
-                    f"{rendered.description}: this operation queries the database while it "
-                    f"runs ({exc}); its SQL cannot be known offline"
-                )
+                    if book is not None:
+                        self._learn(book, to_state, seeds, rendered.statements)
             except Exception as exc:
-                rendered.error = (
-                    f"rendering the SQL of {rendered.description!r} raised "
-                    f"{describe_exception(exc)}"
-                )
+                rendered.error = render_failure(rendered.description, exc)
             finally:
                 rendered.notes.extend(self.editor.notes)
                 self.editor.collected_sql = []
@@ -317,6 +477,41 @@ class Renderer:
             rendered.facts = {}
         if self.vendor == "sqlite" and any('"new__' in s for s in rendered.statements):
             rendered.facts["table_remade"] = True
+
+    # -- the names the database has ----------------------------------------------------------
+    def _tracked_models(self, state: ProjectState) -> list[Any]:
+        return [
+            m
+            for m in state.apps.get_models(include_auto_created=True)
+            if m._meta.managed and not m._meta.proxy
+        ]
+
+    def _first_sight(self, book: NameBook, from_state: ProjectState) -> None:
+        """Tables met for the first time: their constraints have the names Django gives now."""
+        for model in self._tracked_models(from_state):
+            if model._meta.db_table not in book.tables:
+                key = (model._meta.app_label, model._meta.model_name)
+                computed = catalog.computed_constraints(
+                    model, self.editor, from_state.models.get(key)
+                )
+                book.learn(model._meta.db_table, computed, complete=False)
+
+    def _learn(
+        self, book: NameBook, to_state: ProjectState, seeds: set[Key] | None, statements: list[str]
+    ) -> None:
+        """After an operation (whose renames and drops the editor followed as they ran):
+        record what it created."""
+        mysql = self.vendor == "mysql"
+        text = "\n".join(statements)
+        for model in self._tracked_models(to_state):
+            meta = model._meta
+            owner = meta.auto_created._meta if meta.auto_created else meta
+            complete = seeds is None or (owner.app_label, owner.model_name) in seeds
+            if not complete and meta.db_table not in text:
+                continue  # nothing ran on its table: nothing new to record
+            key = (meta.app_label, meta.model_name)
+            computed = catalog.computed_constraints(model, self.editor, to_state.models.get(key))
+            book.learn(meta.db_table, computed, statements, complete=complete, mysql=mysql)
 
     # -- choosing what to render -------------------------------------------------------------
     def _seeds(

@@ -1,0 +1,138 @@
+"""Benchmark: a cold lint against the floor, Django's own ``setup()`` plus loading the graph.
+
+    python benchmarks/render_benchmark.py [--apps 20] [--migrations 100] [--repeat 1]
+
+Generates the synthetic project (benchmarks/generate_project.py, default 20 apps x 100 = 2,000
+migrations), then times in this one run, each in a fresh process:
+  * floor: ``django.setup()`` + ``MigrationLoader(None)`` (reads every migration, builds the graph;
+    no database) — what any tool that looks at migrations pays
+  * cold lint: ``django-migration-lsp lint --no-cache --format json`` (setup, load, render every
+    operation offline with the name-tracking catalogue, rules)
+  * render only: the ``Renderer`` walking the whole plan in-process (after setup and load), and
+    its share of the cold lint
+and prints the wall times, the ratio cold lint / floor (goal: at most 3x), and the peak RSS.
+Figures, not asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate_project import generate  # noqa: E402
+
+MEASURE = (
+    "import resource, subprocess, sys, time, json\n"
+    "t = time.perf_counter()\n"
+    "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
+    "dt = time.perf_counter() - t\n"
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(json.dumps({'seconds': dt, 'cpu': u.ru_utime + u.ru_stime, 'rss_kb': u.ru_maxrss,"
+    " 'rc': p.returncode}))\n"
+)
+
+
+def measure(cmd: list[str], cwd: Path, env: dict[str, str]) -> dict:
+    """Wall and CPU seconds (user + system) and peak RSS of ``cmd`` in a fresh process."""
+    out = subprocess.run(
+        [sys.executable, "-c", MEASURE, *cmd], cwd=cwd, env=env, capture_output=True, text=True
+    )
+    return json.loads(out.stdout)
+
+
+def render_only(python: str, project: Path, env: dict[str, str], *flags: str) -> dict:
+    out = subprocess.run(
+        [python, "-c", RENDER_ONLY, *flags], cwd=project, env=env, capture_output=True, text=True
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"render-only run failed: {out.stderr[-2000:]}")
+    return json.loads(out.stdout)
+
+
+FLOOR = """
+import os, sys, time
+sys.path.insert(0, os.getcwd())
+os.environ["DJANGO_SETTINGS_MODULE"] = "synth.settings"
+import django
+django.setup()
+from django.db.migrations.loader import MigrationLoader
+loader = MigrationLoader(None, ignore_no_migrations=True)
+assert len(loader.graph.nodes) > 0
+"""
+
+RENDER_ONLY = """
+import json, os, sys, time
+sys.path.insert(0, os.getcwd())
+from django_migration_lsp.django_side import loading
+build_loader, load_disk_migrations = loading.build_loader, loading.load_disk_migrations
+setup_django = loading.setup_django
+from django_migration_lsp.django_side.render import Renderer, full_plan
+t0 = time.process_time()
+from pathlib import Path
+setup_django(Path(os.getcwd()), "synth.settings")
+loader = build_loader(load_disk_migrations())
+t1 = time.process_time()
+renderer = Renderer("default", loader.unmigrated_apps)
+if "--untracked" in sys.argv:  # the same walk without the name-tracking catalogue
+    from django.db.migrations.state import ProjectState
+    state = ProjectState(real_apps=set())
+else:
+    state = renderer.initial_state()
+ops = 0
+for key in full_plan(loader.graph):
+    ops += len(renderer.render_migration(loader.graph.nodes[key], state).operations)
+t2 = time.process_time()
+cpu = time.process_time()
+print(json.dumps({"setup_load": t1 - t0, "render": t2 - t1, "operations": ops, "cpu": cpu}))
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--apps", type=int, default=20)
+    parser.add_argument("--migrations", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+    python = sys.executable
+    with tempfile.TemporaryDirectory(prefix="dmlsp-render-bench-") as tmp:
+        project = Path(tmp) / "project"
+        count = generate(project, args.apps, args.migrations)
+        env = dict(os.environ)
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+        lint = [python, "-m", "django_migration_lsp", "lint", str(project), "--format", "json"]
+        floors, colds, renders, untracked = [], [], [], []
+        for _ in range(args.repeat):
+            floors.append(measure([python, "-c", FLOOR], project, env))
+            colds.append(measure([*lint, "--no-cache"], project, env))
+            renders.append(render_only(python, project, env))
+            untracked.append(render_only(python, project, env, "--untracked"))
+        floor = min(m["cpu"] for m in floors)
+        cold = min(m["cpu"] for m in colds)
+        render = min(r["render"] for r in renders)
+        plain = min(r["render"] for r in untracked)
+        print(f"project: {count} migrations, {renders[0]['operations']} operations")
+        print("CPU seconds (user + system; the wall time depends on the machine's load):")
+        print(f"  floor (django.setup + MigrationLoader): {floor:6.2f} s")
+        print(
+            f"  cold lint --no-cache:                   {cold:6.2f} s  "
+            f"rss {max(m['rss_kb'] for m in colds) / 1024:.0f} MB  rc {colds[0]['rc']}"
+        )
+        print(f"  ratio cold lint / floor:                {cold / floor:6.2f}x  (goal <= 3x)")
+        print("render only, in-process CPU seconds:")
+        print(f"  with the name-tracking catalogue:       {render:6.2f} s")
+        print(
+            f"  without it (same walk, plain state):    {plain:6.2f} s  "
+            f"(tracking costs {render / plain:.2f}x)"
+        )
+
+
+if __name__ == "__main__":
+    main()

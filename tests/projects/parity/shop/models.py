@@ -1,0 +1,1 @@
+"""Models live in the migrations only: the parity project exercises migration SQL."""
