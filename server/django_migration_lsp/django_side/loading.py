@@ -16,6 +16,7 @@ import sys
 import time
 import traceback
 import types
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -188,6 +189,10 @@ def exec_module_from_text(name: str, path: str, text: str) -> types.ModuleType:
     return module
 
 
+#: called with a migration file's path just before its code runs (the worker tells the server,
+#: so a migration that hangs or ends the process at import can be named)
+on_import: Callable[[str], None] | None = None
+
 #: a directory listing is reused while the directory's mtime is older than this (ns): a file
 #: added within the file system's timestamp granularity of the listing keeps the mtime it had
 #: (the "racily clean" case of git), so a recent mtime is always listed again
@@ -308,6 +313,8 @@ def load_disk_migrations(
             path = os.path.join(pkg_dir, f"{name}.py")
             real = os.path.join(real_dir, f"{name}.py")
             result.paths[key] = path
+            if on_import and (real in overrides or dotted in fresh or dotted not in sys.modules):
+                on_import(path)  # about to run the file's code: a hang or exit is its doing
             try:
                 if real in overrides:
                     module = exec_module_from_text(dotted, path, overrides[real])
