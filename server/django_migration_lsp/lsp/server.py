@@ -53,6 +53,7 @@ class MigrationServer(LanguageServer):
         self.debouncers: dict[str, asyncio.Task[Any]] = {}
         #: the log handler that sends to the client (``serve`` without --log-file)
         self.client_log: ClientLogHandler | None = None
+        self.exit_status = 0
 
     def publish_diagnostics(self, uri: str, diagnostics: list[types.Diagnostic]) -> None:
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, diagnostics))
@@ -252,6 +253,7 @@ async def shutdown(ls: MigrationServer, params: None) -> None:
 @server.feature(types.EXIT)
 def exit_(ls: MigrationServer, params: None) -> None:
     ls.session.kill_all()  # no worker outlives the server, shutdown or not
+    ls.exit_status = 0 if ls.protocol._shutdown else 1  # `exit` without `shutdown`: 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -282,4 +284,4 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         with contextlib.suppress(Exception):
             server.session.kill_all()
-    return 0
+    return server.exit_status
