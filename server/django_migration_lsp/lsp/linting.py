@@ -15,7 +15,7 @@ from ..worker import messages
 from . import projects as projects_mod
 from . import source_only
 from .diagnostics import diagnostics_for, problem_diagnostic
-from .documents import DocumentIndex
+from .documents import DocumentIndex, off_loop
 from .session import Runtime, Session, problem_diagnostics
 from .store import DiagnosticsStore
 from .workers import WorkerDied, WorkerError, WorkerTimeout
@@ -144,7 +144,10 @@ class Linter:
             log.info("lint_file failed: %s", exc)
             return
         for data in messages.LintResult.from_dict(response).results:
-            self.publish(runtime, MigrationResult.from_dict(data))
+            result = MigrationResult.from_dict(data)
+            if text is not None and result.path == str(path) and self.text_of(uri) != text:
+                continue  # the buffer changed meanwhile: its newer lint (or syntax error) stands
+            self.publish(runtime, result)
 
     async def worker_failed(
         self,
@@ -261,7 +264,8 @@ class Linter:
         source = await self.documents.parse(uri, text, str(path))
         no_django = self.session.no_django(runtime)
         options, _error = projects_mod.merged_options(runtime.root, self.session.settings)
-        diagnostics = source_only.diagnostics(
+        diagnostics = await off_loop(  # a 5 MB migration takes seconds: not on the loop
+            source_only.diagnostics,
             path,
             source,
             keep,

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 from typing import Any
 
@@ -57,4 +58,12 @@ class MigrationProtocol(LanguageServerProtocol):
         is_request = isinstance(callback, partial) and callback.func == self._send_handler_result
         future = None if is_request else self._request_futures.get(msg_id)
         if future is not None:
-            future.add_done_callback(lambda _f: self._request_futures.pop(msg_id, None))
+            future.add_done_callback(lambda _f: self._forget(msg_id))
+
+    def _forget(self, msg_id: Any) -> None:
+        """Drop a finished notification's future, later: ``shutdown`` cancels the futures while
+        iterating over them."""
+        try:
+            asyncio.get_running_loop().call_soon(self._request_futures.pop, msg_id, None)
+        except RuntimeError:  # a thread's future, or no loop running
+            self._request_futures.pop(msg_id, None)
