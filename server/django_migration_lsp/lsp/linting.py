@@ -145,7 +145,8 @@ class Linter:
             return
         for data in messages.LintResult.from_dict(response).results:
             result = MigrationResult.from_dict(data)
-            if text is not None and result.path == str(path) and self.text_of(uri) != text:
+            mine = result.path is not None and self.absolute(runtime, result.path) == path
+            if text is not None and mine and self.text_of(uri) != text:
                 continue  # the buffer changed meanwhile: its newer lint (or syntax error) stands
             self.publish(runtime, result)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
+import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,7 +172,11 @@ class Supervisor:
         restart at once), else restart with a backoff. Returns the file blamed."""
         if self.state is State.STOPPED:
             return None
-        blamed = self.loading
+        process = self.worker.process if self.worker is not None else None
+        if process is not None and isinstance(exc, WorkerDied):
+            with contextlib.suppress(asyncio.TimeoutError):  # its exit status tells who ended it
+                await asyncio.wait_for(process.wait(), 2)
+        blamed = self.loading if not self.killed_from_outside(exc) else None
         if blamed is not None and blamed not in buffers:
             self._fail(State.BLOCKED, blame(exc, blamed, doing))
             return blamed
@@ -196,6 +201,13 @@ class Supervisor:
         if self.state is State.RESTARTING:
             self.restart(reset_crashes=False)
         return None
+
+    def killed_from_outside(self, exc: Exception) -> bool:
+        """The worker died of SIGKILL / SIGTERM that we did not send (the OOM killer, a user):
+        the file it was importing is not to blame."""
+        process = self.worker.process if self.worker is not None else None
+        code = process.returncode if process is not None else None
+        return isinstance(exc, WorkerDied) and code in (-signal.SIGKILL, -signal.SIGTERM)
 
     def after_lint(self) -> None:
         """A whole-project lint went through: the crash streak is over."""
