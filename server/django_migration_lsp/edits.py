@@ -11,7 +11,7 @@ import tokenize
 from dataclasses import dataclass
 
 from .findings import Span
-from .source import IGNORE_RE, MigrationSource, OperationSpan, parse_migration_source
+from .source import IGNORE_RE, MigrationSource, OperationSpan
 
 
 @dataclass(frozen=True)
@@ -158,15 +158,27 @@ def add_ignore_migration(
     else:
         return []
     if not _imports_ignore_migration(source):
-        statement = f"from {import_from} import IgnoreMigration\n"
         after = max((imp.span.end_line for imp in source.imports), default=0)
-        edits.append(TextEdit(Span(after + 1, 0, after + 1, 0), statement))
+        edits.append(
+            TextEdit(Span(after + 1, 0, after + 1, 0), ignore_migration_import(import_from))
+        )
     return edits
 
 
-def ignore_migration_text(text: str, import_from: str = "django_migration_lsp.operations") -> str:
-    """``text`` with ``IgnoreMigration()`` added (convenience for tests and the CLI)."""
-    return apply_edits(text, add_ignore_migration(parse_migration_source(text), import_from))
+def ignore_migration_import(import_from: str) -> str:
+    """The import of ``IgnoreMigration``, with a no-op of the same name when the linter is not
+    installed: production ``migrate`` must never need the linter (the rules recognise the
+    operation by its name, so the linter still skips the migration where it runs)."""
+    return (
+        "try:\n"
+        f"    from {import_from} import IgnoreMigration\n"
+        "except ImportError:  # the linter is not installed here: a no-op of the same name\n"
+        "    from django.db.migrations import RunPython as _RunPython\n"
+        "\n"
+        "    class IgnoreMigration(_RunPython):\n"
+        "        def __init__(self):\n"
+        "            super().__init__(_RunPython.noop, _RunPython.noop, elidable=True)\n"
+    )
 
 
 def exclude_code_in_pyproject(text: str | None, code: str) -> str:

@@ -77,9 +77,10 @@ async def test_run_checks_reports_unapplied_migrations(bare, tmp_path: Path):
     await start(bare, [root])
     drop = (root / "catalog/migrations/0004_remove_product_legacy_code.py").as_uri()
     await wait_for(lambda: codes(bare, drop) == ["DROP_COLUMN"])
-    findings = await bare.workspace_execute_command_async(
+    summary = await bare.workspace_execute_command_async(
         types.ExecuteCommandParams(command="djangoMigrationLsp.runChecks", arguments=[])
     )
+    findings = summary["findings"]
     unapplied = sorted(f["migration"] for f in findings if f["code"] == "UNAPPLIED_MIGRATION")
     assert unapplied == ["0011_order_priority", "0012_alter_order_status"]
     uri = (root / "orders/migrations/0011_order_priority.py").as_uri()

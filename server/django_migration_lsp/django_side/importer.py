@@ -14,14 +14,24 @@ import os
 import sys
 import time
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from .stamps import FileStat, Stamp, read_stamped
+
+#: called with a file's path just before its code runs (the worker tells the server, so a
+#: migration that hangs or ends the process at import can be named)
+on_execute: Callable[[str], None] | None = None
+
+
+def _announce(path: str) -> None:
+    if on_execute is not None:
+        on_execute(path)
 
 
 def exec_module_from_source(name: str, path: str, source: str | bytes) -> types.ModuleType:
     """Import module ``name`` from ``source`` (an editor's unsaved buffer, or the bytes read and
     hashed from the file) as if it were ``path``."""
+    _announce(path)
     sys.modules.pop(name, None)  # never leave an older version behind, even on a syntax error
     spec = importlib.util.spec_from_loader(name, loader=None, origin=path)
     assert spec is not None
@@ -60,6 +70,7 @@ def import_stamped(
         return exec_module_from_source(name, path, text), stamp
     if loaded is None:
         before = FileStat.of(path)
+        _announce(path)
         module = importlib.import_module(name)
         read = read_stamped(path)
         if read is None:
@@ -120,6 +131,7 @@ def refresh_project_modules(previous: Mapping[str, Stamp]) -> tuple[dict[str, St
         stamps[name] = read[1]
         changed.add(name)
         try:
+            _announce(path)
             exec(compile(read[0], path, "exec", dont_inherit=True), module.__dict__)
         except Exception:
             stamps[name] = Stamp("failed", None)

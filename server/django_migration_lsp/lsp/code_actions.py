@@ -55,6 +55,26 @@ def _pyproject_edit(path: Path, code: str) -> types.WorkspaceEdit:
     )
 
 
+def _makemigrations_action(
+    diagnostic: types.Diagnostic, project_root: Path | None
+) -> types.CodeAction:
+    """``makemigrations`` (``--merge`` for a conflict) for the app of a cross-check finding."""
+    data = data_of(diagnostic)
+    merge = data.get("check") == "MIGRATION_CONFLICT"
+    app = data.get("app")
+    return types.CodeAction(
+        title=f"Run makemigrations{' --merge' if merge else ''} {app or ''}".rstrip(),
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[diagnostic],
+        is_preferred=True,
+        command=types.Command(
+            title="makemigrations",
+            command="djangoMigrationLsp.makemigrations",
+            arguments=[str(project_root) if project_root else None, app, merge],
+        ),
+    )
+
+
 def quick_fixes(
     uri: str,
     text: str,
@@ -71,21 +91,7 @@ def quick_fixes(
         data = data_of(diagnostic)
         check = data.get("check")
         if diagnostic.source == SOURCE and check in ("MISSING_MIGRATION", "MIGRATION_CONFLICT"):
-            merge = check == "MIGRATION_CONFLICT"
-            app = data.get("app")
-            actions.append(
-                types.CodeAction(
-                    title=f"Run makemigrations{' --merge' if merge else ''} {app or ''}".rstrip(),
-                    kind=types.CodeActionKind.QuickFix,
-                    diagnostics=[diagnostic],
-                    is_preferred=True,
-                    command=types.Command(
-                        title="makemigrations",
-                        command="djangoMigrationLsp.makemigrations",
-                        arguments=[str(project_root) if project_root else None, app, merge],
-                    ),
-                )
-            )
+            actions.append(_makemigrations_action(diagnostic, project_root))
             continue
         if diagnostic.source != SOURCE or "code" not in data:
             continue

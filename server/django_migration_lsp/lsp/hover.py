@@ -2,17 +2,45 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
 from ..facts_schema import OperationFacts
 from ..findings import MigrationResult, RenderedOperation
 from ..rules.locks import statement_locks
-from ..source import parse_migration_source
+from ..source import MigrationSource
+
+if TYPE_CHECKING:
+    from .server import MigrationServer
 
 VENDORS = {"postgresql": "PostgreSQL", "sqlite": "SQLite", "mysql": "MySQL", "oracle": "Oracle"}
 
 
-def operation_at(text: str, line: int, character: int) -> int | None:
+async def hover_markdown(ls: MigrationServer, uri: str, position: types.Position) -> str | None:
+    """The hover of the operation under ``position``: from the buffer's parse, or from the last
+    parse that had no syntax error while the buffer is half-typed."""
+    from .linting import uri_to_path
+
+    path = uri_to_path(uri)
+    result = ls.linter.results.get(str(path))
+    document = ls.workspace.text_documents.get(uri)
+    if result is None or document is None:
+        return None
+    source = await ls.linter.documents.parse(uri, document.source, str(path))
+    if source.syntax_error is not None:
+        source = ls.linter.documents.last_good(uri) or source
+    index = operation_at(source, position.line, position.character)
+    if index is None or index >= len(result.operations):
+        return None
+    runtime = ls.session.runtime_for(path)
+    info = runtime.supervisor.info if runtime else None
+    vendor = result.vendor or (info.vendor if info else None)
+    return operation_markdown(result.operations[index], vendor)
+
+
+def operation_at(source: MigrationSource, line: int, character: int) -> int | None:
     """Index of the operation whose call spans the 0-based position."""
-    source = parse_migration_source(text)
     for op in source.operations or []:
         span = op.span
         after_start = (line + 1, character) >= (span.line, span.col)

@@ -33,7 +33,8 @@ SERVER_KEYS = {"lint_on_change", "debounce_ms", "request_timeout", "python", "tr
 class Project:
     root: Path
     options: dict[str, Any] = field(default_factory=dict)
-    config_error: str | None = None
+    #: files changed on disk (watched-file events) since the worker last linted the project
+    changed: set[str] = field(default_factory=set)
 
     def contains(self, path: Path) -> bool:
         try:
@@ -64,6 +65,26 @@ def discover(folder: Path, max_depth: int = 4) -> list[Path]:
             dirnames[:] = []
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
     return roots
+
+
+VCS_MARKERS = (".git", ".hg", ".svn", ".jj")
+
+
+def root_above(path: Path, max_levels: int = 8) -> Path | None:
+    """The nearest project root at or above ``path`` (a file or a folder), for clients that
+    open a subfolder (eglot takes ``app/migrations/`` as the root outside a repository).
+    Bounded: stops at a version-control root (checked, not passed), the user's home, the
+    filesystem root or after ``max_levels`` folders."""
+    here = path.resolve()
+    here = here if here.is_dir() else here.parent
+    home = Path.home()
+    for _ in range(max_levels):
+        if is_project_root(here):
+            return here
+        if any((here / marker).exists() for marker in VCS_MARKERS) or here in (home, here.parent):
+            return None
+        here = here.parent
+    return None
 
 
 def owner(projects: list[Project], path: Path) -> Project | None:

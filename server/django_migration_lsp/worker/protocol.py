@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..config import LintOptions
+from ..django_side import importer
 from ..django_side.loading import ProjectLoadError, describe_exception
 from ..runs import LintPreempted, lint_loaded_session
+from . import messages
 from .inbox import Inbox
 
 
@@ -32,16 +34,17 @@ class Worker:
         self.inbox = Inbox()
 
     # -- transport -----------------------------------------------------------------------------
-    def send(self, message: dict[str, Any]) -> None:
-        self.out.write(json.dumps(message) + "\n")
+    def write(self, line: str) -> None:
+        self.out.write(line)
         self.out.flush()
 
-    def notify(self, method: str, params: dict[str, Any]) -> None:
-        self.send({"method": method, "params": params})
+    def notify(self, notification: messages.Message) -> None:
+        self.write(messages.notification_line(notification))
 
     def serve(self, stdin: IO[str]) -> None:
         """Answer requests in order, except that a whole-project lint yields to saved files
         (``lint_file``) that arrive while it runs (``Inbox``)."""
+        importer.on_execute = lambda path: self.notify(messages.Loading(path))
         self.inbox.listen(stdin)
         while True:
             line = self.inbox.get()
@@ -55,54 +58,41 @@ class Worker:
         try:
             request = json.loads(line)
         except ValueError:
-            self.notify("log", {"message": f"unparsable request: {line[:200]!r}"})
+            self.notify(messages.Log(f"unparsable request: {line[:200]!r}"))
             return False
-        request_id = request.get("id")
         method = request.get("method", "")
-        handler = getattr(self, f"do_{method}", None)
-        if handler is None:
-            self.send(
-                {
-                    "id": request_id,
-                    "error": {"kind": "method", "message": f"unknown method {method!r}"},
-                }
-            )
-            return False
-        try:
-            result = handler(request.get("params") or {})
-        except ProjectLoadError as exc:
-            self.send(
-                {
-                    "id": request_id,
-                    "error": {
-                        "kind": "project",
-                        "message": exc.problem.message,
-                        "problem": exc.problem.to_dict(),
-                    },
-                }
-            )
-        except Exception as exc:
-            traceback.print_exc(file=sys.stderr)
-            self.send(
-                {
-                    "id": request_id,
-                    "error": {"kind": "internal", "message": describe_exception(exc)},
-                }
-            )
-        else:
-            self.send({"id": request_id, "result": result})
+        self.write(self.answer(request.get("id"), method, request.get("params") or {}))
         return method == "shutdown"
 
+    def answer(self, request_id: Any, method: str, params: dict[str, Any]) -> str:
+        """The response line to one request."""
+        handler = getattr(self, f"do_{method}", None)
+        if handler is None:
+            error = messages.ErrorData("method", f"unknown method {method!r}")
+            return messages.error_line(request_id, error)
+        try:
+            result = handler(params)
+        except ProjectLoadError as exc:
+            problem = exc.problem.to_dict()
+            error = messages.ErrorData("project", exc.problem.message, problem)
+            return messages.error_line(request_id, error)
+        except Exception as exc:
+            traceback.print_exc(file=sys.stderr)
+            error = messages.ErrorData("internal", describe_exception(exc))
+            return messages.error_line(request_id, error)
+        return messages.response_line(request_id, result)
+
     # -- methods ---------------------------------------------------------------------------------
-    def do_initialize(self, params: dict[str, Any]) -> dict[str, Any]:
+    def do_initialize(self, params: dict[str, Any]) -> messages.InitializeResult:
         from ..engine import LintSession
 
-        self.root = Path(params.get("root") or os.getcwd()).resolve()
-        options = LintOptions.from_dict(params.get("options") or {})
-        if params.get("settings"):
-            options.settings = params["settings"]
-        if params.get("database"):
-            options.database = params["database"]
+        request = messages.InitializeParams.from_dict(params)
+        self.root = Path(request.root or os.getcwd()).resolve()
+        options = LintOptions.from_dict(request.options)
+        if request.settings:
+            options.settings = request.settings
+        if request.database:
+            options.database = request.database
         os.chdir(self.root)
         self.session = LintSession(self.root, options, editor=True)
         self.session.load()
@@ -115,74 +105,80 @@ class Worker:
             available.append("django_migration_linter")
         except ImportError:
             pass
-        return {
-            "django": django.get_version(),
-            "vendor": self.session.vendor,
-            "settings": self.session.settings_module,
-            "python": sys.executable,
-            "migrations": len(self.session.disk.paths),
-            "problems": list(self.session.problems),
-            "ignore_migration_providers": available,
-        }
+        return messages.InitializeResult(
+            django=django.get_version(),
+            vendor=self.session.vendor,
+            settings=self.session.settings_module,
+            python=sys.executable,
+            migrations=len(self.session.disk.paths),
+            problems=list(self.session.problems),
+            ignore_migration_providers=available,
+        )
 
-    def _results(self, run: Any) -> dict[str, Any]:
-        return {
-            "results": [r.to_dict() for r in run.results],
-            "problems": run.problems,
-            "project": run.project.to_dict(),
-        }
+    def _result(self, run: Any, sent: set[str] | None = None) -> messages.LintResult:
+        sent = sent or set()
+        return messages.LintResult(
+            results=[r.to_dict() for r in run.results if r.path not in sent],
+            linted=[r.path for r in run.results if r.path],
+            problems=list(run.problems),
+            project=run.project.to_dict(),
+        )
 
-    def do_lint(self, params: dict[str, Any]) -> dict[str, Any]:
-        """Lint every selected migration (or ``targets``), streaming ``progress``."""
+    def do_lint(self, params: dict[str, Any]) -> messages.LintResult:
+        """Lint every selected migration (or ``targets``), each result in a ``progress``
+        notification as soon as it is known; with ``stream`` (the language server) the response
+        then lists only the paths, so each result is sent once."""
         assert self.session is not None, "initialize first"
-        overrides = {os.path.realpath(k): v for k, v in (params.get("overrides") or {}).items()}
-        targets = params.get("targets")
+        request = messages.LintParams.from_dict(params)
+        overrides = {os.path.realpath(k): v for k, v in request.overrides.items()}
+        sent: set[str] = set()
 
         def progress(done: int, total: int, result: Any) -> None:
-            self.notify("progress", {"done": done, "total": total, "result": result.to_dict()})
+            self.notify(messages.Progress(done, total, result.to_dict()))
+            if request.stream:
+                sent.add(result.path)
 
         # every file and project module is compared with what was loaded last (its stamp)
         self.session.load(overrides)
-        report = progress if params.get("progress", True) else None
-        if targets:
-            run = self.session.lint_loaded(overrides, report, [tuple(t) for t in targets])
-            return self._results(run)
+        if request.targets:
+            targets = [(app, name) for app, name in request.targets]
+            return self._result(self.session.lint_loaded(overrides, progress, targets), sent)
         while True:  # the whole project: unchanged migrations come from the result cache
             try:
-                run = lint_loaded_session(self.session, overrides, report, self.inbox.has_edits)
+                run = lint_loaded_session(self.session, overrides, progress, self.inbox.has_edits)
             except LintPreempted:  # saved files first, then the rest of the project
                 for line in self.inbox.take_edits():
                     self.handle(line)
                     _newer_buffer(line, overrides)
                 self.session.load(overrides)
             else:
-                return self._results(run)
+                return self._result(run, sent)
 
-    def do_lint_file(self, params: dict[str, Any]) -> dict[str, Any]:
+    def do_lint_file(self, params: dict[str, Any]) -> messages.LintResult:
         """Re-lint one migration (from ``text`` when given), then optionally its descendants."""
         assert self.session is not None, "initialize first"
-        path = os.path.realpath(params["path"])
-        text = params.get("text")
-        overrides = {path: text} if text is not None else {}
+        request = messages.LintFileParams.from_dict(params)
+        path = os.path.realpath(request.path)
+        overrides = {path: request.text} if request.text is not None else {}
         self.session.load(overrides)
         key = self.session.disk.key_of(path)
         if key is None:
-            return {
-                "results": [],
-                "problems": [f"{path} is not a migration of this project"],
-                "project": self.session.project.to_dict(),
-            }
+            return messages.LintResult(
+                problems=[f"{path} is not a migration of this project"],
+                project=self.session.project.to_dict(),
+            )
         keys = [key]
-        if params.get("descendants") and key in self.session.loader.graph.nodes:
+        if request.descendants and key in self.session.loader.graph.nodes:
             keys += [k for k in self.session.loader.graph.backwards_plan(key) if k != key]
         run = self.session.lint_loaded(overrides, None, keys)
         run.results.sort(key=lambda r: (r.app, r.name) != key)
-        return self._results(run)
+        return self._result(run)
 
-    def do_check(self, params: dict[str, Any]) -> dict[str, Any]:
+    def do_check(self, params: dict[str, Any]) -> messages.CheckResult:
         from ..checks import worker_check
 
-        return worker_check(params)
+        request = messages.CheckParams.from_dict(params)
+        return messages.CheckResult.from_dict(worker_check(request.to_dict()))
 
     def do_ping(self, params: dict[str, Any]) -> str:
         return "pong"
