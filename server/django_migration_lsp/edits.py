@@ -179,28 +179,3 @@ def ignore_migration_import(import_from: str) -> str:
         "        def __init__(self):\n"
         "            super().__init__(_RunPython.noop, _RunPython.noop, elidable=True)\n"
     )
-
-
-def exclude_code_in_pyproject(text: str | None, code: str) -> str:
-    """``pyproject.toml`` with ``code`` in ``[tool.django-migration-lsp]``'s
-    ``exclude_migration_tests``; the rest of the file is kept byte for byte (tomlkit)."""
-    import tomlkit
-
-    code = code.upper()
-    document = tomlkit.parse(text or "")
-    tool = document.get("tool")
-    if tool is None:
-        tool = tomlkit.table(is_super_table=True)
-        document["tool"] = tool
-    section = tool.get("django-migration-lsp")
-    if section is None:
-        section = tomlkit.table()
-        tool["django-migration-lsp"] = section
-    existing = section.get("exclude_migration_tests")
-    if existing is None:
-        array = tomlkit.array()
-        array.append(code)
-        section["exclude_migration_tests"] = array
-    elif code not in [str(c).upper() for c in existing]:
-        existing.append(code)
-    return tomlkit.dumps(document)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from .checks.findings import CHECK_CODES
+from .check_codes import CHECK_CODES
 from .config import LintOptions, apply_django_settings, validate_codes
 from .django_side.loading import (
     MISSING_BACKENDS,

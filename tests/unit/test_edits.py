@@ -13,8 +13,8 @@ from django_migration_lsp.edits import (
     add_ignore_comment,
     add_ignore_migration,
     apply_edits,
-    exclude_code_in_pyproject,
 )
+from django_migration_lsp.lsp.pyproject_edit import exclude_code_in_pyproject
 from django_migration_lsp.source import parse_migration_source
 
 MIGRATION = '''\

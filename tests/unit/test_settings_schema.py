@@ -71,6 +71,7 @@ def test_every_cli_flag_is_an_option_of_the_schema():
         "python",
         "scope",
         "postgres_version",
+        "mysql_version",
     }  # config-only keys
 
 

@@ -10,10 +10,10 @@ from ..edits import (
     TextEdit,
     add_ignore_comment,
     add_ignore_migration,
-    exclude_code_in_pyproject,
 )
 from ..source import parse_migration_source
 from .diagnostics import SOURCE, data_of, to_range
+from .pyproject_edit import exclude_code_in_pyproject
 
 
 def _workspace_edit(uri: str, edits: list[TextEdit], text: str) -> types.WorkspaceEdit:
