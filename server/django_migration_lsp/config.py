@@ -149,6 +149,8 @@ class Settings:
     options: dict[str, Any]
     editor: EditorSettings
     problems: tuple[str, ...] = ()
+    #: the editor settings actually given (and valid), by name
+    given: dict[str, Any] = field(default_factory=dict)
 
 
 def describe_type(kind: Any) -> str:
@@ -201,7 +203,7 @@ def structure_settings(raw: dict[str, Any] | None, where: str = "settings") -> S
             )
             continue
         (options if key in OPTION_TYPES else editor)[key] = structured
-    return Settings(options, EditorSettings(**editor), tuple(problems))
+    return Settings(options, EditorSettings(**editor), tuple(problems), editor)
 
 
 def normalise_key(key: str) -> str:

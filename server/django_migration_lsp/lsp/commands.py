@@ -182,5 +182,16 @@ async def pull_configuration(ls: MigrationServer, section: str) -> dict[str, Any
             5,
         )
         if values and isinstance(values[0], dict):
-            return projects_mod.client_settings(values[0])
+            return client_settings(ls, values[0])
     return None
+
+
+def client_settings(ls: MigrationServer, raw: dict[str, Any] | None) -> dict[str, Any]:
+    """``raw`` structured against the settings schema; what was wrong (a value of the wrong type,
+    an unknown key) is shown to the user, and its default applies."""
+    settings, problems = projects_mod.client_settings(raw)
+    for problem in problems:
+        ls.window_show_message(
+            types.ShowMessageParams(types.MessageType.Warning, f"django-migration-lsp: {problem}")
+        )
+    return settings

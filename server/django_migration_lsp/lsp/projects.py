@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..config import OPTION_NAMES, ConfigError, has_config_section, normalise_key, read_pyproject
+from ..config import (
+    EDITOR_KEYS,
+    ConfigError,
+    has_config_section,
+    read_pyproject,
+    structure_settings,
+)
 
 SKIP_DIRS = {
     ".git",
@@ -26,7 +32,10 @@ SKIP_DIRS = {
     ".mypy_cache",
     ".ruff_cache",
 }
-SERVER_KEYS = {"lint_on_change", "debounce_ms", "request_timeout", "python", "trusted"}
+#: the server's own settings (config.EditorSettings), not lint options
+SERVER_KEYS = EDITOR_KEYS
+#: keys of the client's section that only the client reads (VS Code: its interpreter, its trace)
+CLIENT_ONLY = {"interpreter", "trace"}
 
 
 @dataclass
@@ -93,14 +102,13 @@ def owner(projects: list[Project], path: Path) -> Project | None:
     return max(matches, key=lambda p: len(p.root.parts), default=None)
 
 
-def client_settings(raw: dict[str, Any] | None) -> dict[str, Any]:
-    """Editor settings (camelCase or snake_case) as option names."""
-    out: dict[str, Any] = {}
-    for key, value in (raw or {}).items():
-        name = normalise_key(key)
-        if name in OPTION_NAMES or name in SERVER_KEYS:
-            out[name] = value
-    return out
+def client_settings(raw: dict[str, Any] | None) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """Editor settings (camelCase or snake_case) structured against the one settings schema
+    (``config.structure_settings``): (the valid ones by option name, what was wrong). A value of
+    the wrong type or an unknown key is left out, so its default (or pyproject.toml) applies."""
+    wanted = {k: v for k, v in (raw or {}).items() if k not in CLIENT_ONLY}
+    structured = structure_settings(wanted, "djangoMigrationLsp")
+    return {**structured.options, **structured.given}, structured.problems
 
 
 def merged_options(root: Path, settings: dict[str, Any]) -> tuple[dict[str, Any], str | None]:

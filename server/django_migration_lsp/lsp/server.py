@@ -20,7 +20,6 @@ from pygls.lsp.server import LanguageServer
 
 from .. import __version__
 from . import commands
-from . import projects as projects_mod
 from .code_actions import quick_fixes
 from .hover import hover_markdown
 from .linting import Linter, is_migration, uri_to_path
@@ -115,7 +114,7 @@ def initialize(ls: MigrationServer, params: types.InitializeParams) -> None:
     if isinstance(options, dict):
         nested = options.get(CONFIG_SECTION)
         raw = nested if isinstance(nested, dict) else options
-        ls.session.settings = projects_mod.client_settings(raw)
+        ls.session.settings = commands.client_settings(ls, raw)
     if ls.client_log is not None:
         ls.client_log.connected = True
     # the projects are known from the workspace folders: a didOpen that comes before
@@ -143,7 +142,7 @@ async def did_change_configuration(
 ) -> None:
     settings = params.settings
     if isinstance(settings, dict) and isinstance(settings.get(CONFIG_SECTION), dict):
-        ls.session.settings = projects_mod.client_settings(settings[CONFIG_SECTION])
+        ls.session.settings = commands.client_settings(ls, settings[CONFIG_SECTION])
     else:
         await pull_configuration(ls)
     ls.session.restart_changed()

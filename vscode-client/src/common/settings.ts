@@ -18,10 +18,27 @@ export const LINT_OPTION_KEYS = [
     'ignoreName',
     'warningsAsErrors',
     'projectRootPath',
+    'scope',
+    'base',
+    'baseline',
+    'includeInstalledApps',
+    'postgresVersion',
+    'mysqlVersion',
 ] as const;
 export type LintOptionKey = (typeof LINT_OPTION_KEYS)[number];
 
-const STRING_KEYS: ReadonlySet<string> = new Set(['settings', 'database', 'ignoreNameContains', 'projectRootPath']);
+const STRING_KEYS: ReadonlySet<string> = new Set([
+    'settings',
+    'database',
+    'ignoreNameContains',
+    'projectRootPath',
+    'scope',
+    'base',
+    'baseline',
+    'mysqlVersion',
+]);
+const BOOLEAN_KEYS: ReadonlySet<string> = new Set(['includeInstalledApps']);
+const INTEGER_KEYS: ReadonlySet<string> = new Set(['postgresVersion']);
 const LIST_KEYS: ReadonlySet<string> = new Set(['excludeMigrationTests', 'includeApps', 'excludeApps', 'ignoreName']);
 
 /** The server's own defaults (lsp/server.py), so that an unset setting changes nothing. */
@@ -34,7 +51,7 @@ export interface ConfigReader {
     get<T>(key: string): T | undefined;
 }
 
-export type LintOptions = Partial<Record<LintOptionKey, string | string[] | boolean>>;
+export type LintOptions = Partial<Record<LintOptionKey, string | string[] | boolean | number>>;
 
 export interface ExtensionSettings {
     /** `djangoMigrationLsp.interpreter` as written (not expanded); '' when unset. */
@@ -78,6 +95,18 @@ function readLintOptions(config: ConfigReader, problems: string[]): LintOptions 
                 problems.push(`${SECTION}.${key} must be a list of strings`);
             } else {
                 lintOptions[key] = key === 'excludeMigrationTests' ? list.map((c) => c.toUpperCase()) : list;
+            }
+        } else if (BOOLEAN_KEYS.has(key)) {
+            if (typeof value !== 'boolean') {
+                problems.push(`${SECTION}.${key} must be true or false`);
+            } else {
+                lintOptions[key] = value;
+            }
+        } else if (INTEGER_KEYS.has(key)) {
+            if (typeof value !== 'number' || !Number.isInteger(value)) {
+                problems.push(`${SECTION}.${key} must be a whole number`);
+            } else {
+                lintOptions[key] = value;
             }
         } else if (key === 'warningsAsErrors') {
             if (typeof value === 'boolean') {

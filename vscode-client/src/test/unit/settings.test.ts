@@ -11,6 +11,25 @@ function reader(values: Record<string, unknown>): ConfigReader {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const manifest = require(path.join(__dirname, '..', '..', '..', 'package.json'));
 
+describe('readSettings: the adoption, lock and MySQL options', () => {
+    it('passes the adoption, lock and MySQL options on, and refuses wrong types', () => {
+        const s = readSettings(
+            reader({ scope: 'all', base: 'origin/main', baseline: '.b.json', includeInstalledApps: true, postgresVersion: 15, mysqlVersion: 'mariadb-10.11' }),
+        );
+        assert.deepEqual(s.lintOptions, {
+            scope: 'all',
+            base: 'origin/main',
+            baseline: '.b.json',
+            includeInstalledApps: true,
+            postgresVersion: 15,
+            mysqlVersion: 'mariadb-10.11',
+        });
+        const bad = readSettings(reader({ includeInstalledApps: 'yes', postgresVersion: 15.5 }));
+        assert.deepEqual(bad.lintOptions, {});
+        assert.equal(bad.problems.length, 2);
+    });
+});
+
 describe('readSettings', () => {
     it('gives the defaults when nothing is set', () => {
         const s = readSettings(reader({}));
