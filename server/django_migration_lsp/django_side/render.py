@@ -506,7 +506,10 @@ class Renderer:
         for model in self._tracked_models(to_state):
             meta = model._meta
             owner = meta.auto_created._meta if meta.auto_created else meta
-            complete = seeds is None or (owner.app_label, owner.model_name) in seeds
+            owner_key = (owner.app_label, owner.model_name)
+            # a sliced model holds only some of its fields: what it lacks is not gone
+            sliced = self._slice is not None and self._slice[0] == owner_key
+            complete = (seeds is None or owner_key in seeds) and not sliced
             if not complete and meta.db_table not in text:
                 continue  # nothing ran on its table: nothing new to record
             key = (meta.app_label, meta.model_name)
