@@ -70,79 +70,100 @@ def computed_constraints(
     ``model_state`` supplies what rendered models no longer carry (``index_together`` is gone
     from ``Meta`` since Django 5.1 but still in migration states).
     """
-    conn = editor.connection
-    vendor = conn.vendor
-    meta = model._meta
-    table = meta.db_table
+    namer = _Namer(editor, model._meta.db_table)
     out: dict[str, dict[str, Any]] = {}
-    index_type = "idx"  # a B-tree index: PostgreSQL's btree and MySQL's BTREE are both reported so
+    _primary_key(model._meta, namer, out)
+    for field in model._meta.local_fields:
+        if getattr(field, "column", None) and not field.primary_key:
+            _field_constraints(field, namer, out)
+    _together(model._meta, namer, model_state, out)
+    _declared(model._meta, namer, out)
+    return out
 
-    def name(columns: list[str], suffix: str) -> str:
-        return str(editor._create_index_name(table, columns, suffix=suffix))
 
+#: a B-tree index: PostgreSQL's btree and MySQL's BTREE are both reported so
+INDEX_TYPE = "idx"
+
+
+class _Namer:
+    """Names of one table's constraints, as the schema editor (or PostgreSQL) gives them."""
+
+    def __init__(self, editor: Any, table: str) -> None:
+        self.editor = editor
+        self.connection = editor.connection
+        self.vendor = editor.connection.vendor
+        self.table = table
+
+    def django(self, columns: list[str], suffix: str) -> str:
+        return str(self.editor._create_index_name(self.table, columns, suffix=suffix))
+
+    def inline(self, column: str, pg_label: str, suffix: str) -> str:
+        """A constraint PostgreSQL names itself when declared inline; Django's name elsewhere."""
+        if self.vendor == "postgresql":
+            return pg_object_name(self.table, column, pg_label)
+        return self.django([column], suffix)
+
+
+def _primary_key(meta: Any, namer: _Namer, out: dict[str, dict[str, Any]]) -> None:
     pk = meta.pk
-    if pk is not None and getattr(pk, "column", None):
-        pk_name = {
-            "postgresql": pg_object_name(table, None, "pkey"),
-            "mysql": "PRIMARY",
-        }.get(vendor, "__primary__")
-        out[pk_name] = _info([pk.column], unique=True, primary_key=True, identity=("pk",))
-        if vendor == "postgresql" and pk.get_internal_type() in AUTO_FIELDS:
-            out[pk_name]["sequence"] = pg_object_name(table, pk.column, "seq")
+    if pk is None or not getattr(pk, "column", None):
+        return
+    pk_name = {
+        "postgresql": pg_object_name(namer.table, None, "pkey"),
+        "mysql": "PRIMARY",
+    }.get(namer.vendor, "__primary__")
+    out[pk_name] = _info([pk.column], unique=True, primary_key=True, identity=("pk",))
+    if namer.vendor == "postgresql" and pk.get_internal_type() in AUTO_FIELDS:
+        out[pk_name]["sequence"] = pg_object_name(namer.table, pk.column, "seq")
 
-    for field in meta.local_fields:
-        if not getattr(field, "column", None) or field.primary_key:
-            continue
+
+def _field_constraints(field: Any, namer: _Namer, out: dict[str, dict[str, Any]]) -> None:
+    """The unique, foreign key, index, LIKE index and check constraints of one column."""
+    try:
+        params = field.db_parameters(connection=namer.connection)
+    except Exception:
+        params = {"type": "unknown", "check": None}
+    if params.get("type") is None:
+        return
+    column, postgresql = field.column, namer.vendor == "postgresql"
+    if field.unique:
+        out[namer.inline(column, "key", "_uniq")] = _info(
+            [column], unique=True, index=not postgresql, identity=("unique", (column,))
+        )
+    if field.remote_field is not None and getattr(field, "db_constraint", False):
         try:
-            params = field.db_parameters(connection=conn)
+            to_table = field.target_field.model._meta.db_table
+            to_column = field.target_field.column
+            out[namer.django([column], f"_fk_{to_table}_{to_column}")] = _info(
+                [column], foreign_key=(to_table, to_column), identity=("fk", (column,))
+            )
         except Exception:
-            params = {"type": "unknown", "check": None}
-        if params.get("type") is None:
-            continue
-        column = field.column
-        if field.unique:
-            uname = (
-                pg_object_name(table, column, "key")
-                if vendor == "postgresql"
-                else name([column], "_uniq")
+            pass
+    if field.db_index and not field.unique:
+        out[namer.django([column], "")] = _info(
+            [column], index=True, type_=INDEX_TYPE, identity=("index", (column,))
+        )
+    if postgresql and (field.db_index or field.unique):
+        db_type = str(params.get("type") or "")
+        if db_type.startswith(("varchar", "text", "citext")) and "[" not in db_type:
+            out[namer.django([column], "_like")] = _info(
+                [column], index=True, type_=INDEX_TYPE, identity=("like", (column,))
             )
-            out[uname] = _info(
-                [column], unique=True, index=vendor != "postgresql", identity=("unique", (column,))
-            )
-        if field.remote_field is not None and getattr(field, "db_constraint", False):
-            try:
-                to_table = field.target_field.model._meta.db_table
-                to_column = field.target_field.column
-                fk_suffix = f"_fk_{to_table}_{to_column}"
-                out[name([column], fk_suffix)] = _info(
-                    [column], foreign_key=(to_table, to_column), identity=("fk", (column,))
-                )
-            except Exception:
-                pass
-        if field.db_index and not field.unique:
-            out[name([column], "")] = _info(
-                [column], index=True, type_=index_type, identity=("index", (column,))
-            )
-        if vendor == "postgresql" and (field.db_index or field.unique):
-            db_type = str(params.get("type") or "")
-            if db_type.startswith(("varchar", "text", "citext")) and "[" not in db_type:
-                out[name([column], "_like")] = _info(
-                    [column], index=True, type_=index_type, identity=("like", (column,))
-                )
-        if params.get("check"):
-            cname = (
-                pg_object_name(table, column, "check")
-                if vendor == "postgresql"
-                else name([column], "_check")
-            )
-            out[cname] = _info([column], check=True, identity=("check", (column,)))
+    if params.get("check"):
+        out[namer.inline(column, "check", "_check")] = _info(
+            [column], check=True, identity=("check", (column,))
+        )
 
+
+def _together(meta: Any, namer: _Namer, model_state: Any, out: dict[str, dict[str, Any]]) -> None:
+    """``unique_together`` and ``index_together``."""
     for fields in meta.unique_together:
         columns = [meta.get_field(f).column for f in fields]
-        out[str(editor._unique_constraint_name(table, columns, quote=False))] = _info(
+        name = str(namer.editor._unique_constraint_name(namer.table, columns, quote=False))
+        out[name] = _info(
             columns,
             unique=True,
-            index=vendor != "postgresql",
+            index=namer.vendor != "postgresql",
             identity=("unique_together", tuple(columns)),
         )
     index_together = getattr(meta, "index_together", None) or (
@@ -150,14 +171,18 @@ def computed_constraints(
     )
     for fields in index_together or ():
         columns = [meta.get_field(f).column for f in fields]
-        out[name(columns, "_idx")] = _info(
-            columns, index=True, type_=index_type, identity=("index_together", tuple(columns))
+        out[namer.django(columns, "_idx")] = _info(
+            columns, index=True, type_=INDEX_TYPE, identity=("index_together", tuple(columns))
         )
+
+
+def _declared(meta: Any, namer: _Namer, out: dict[str, dict[str, Any]]) -> None:
+    """``Meta.indexes`` and ``Meta.constraints`` (user-named: no identity)."""
     for idx in meta.indexes:
         columns = [meta.get_field(f.lstrip("-")).column for f in idx.fields] if idx.fields else []
         suffix = getattr(idx, "suffix", "idx")
         out[str(idx.name)] = _info(
-            columns, index=True, type_=index_type if suffix == "idx" else suffix
+            columns, index=True, type_=INDEX_TYPE if suffix == "idx" else suffix
         )
     for constraint in meta.constraints:
         cname = str(constraint.name)
@@ -166,9 +191,8 @@ def computed_constraints(
             partial = bool(
                 getattr(constraint, "condition", None) or getattr(constraint, "expressions", ())
             )
-            out[cname] = _info(columns, unique=True, index=partial or vendor != "postgresql")
+            out[cname] = _info(columns, unique=True, index=partial or namer.vendor != "postgresql")
         elif type(constraint).__name__ == "CheckConstraint":
             out[cname] = _info([], check=True)
         else:
             out[cname] = _info([])
-    return out

@@ -458,15 +458,8 @@ def refresh_loader(loader: Any, disk: DiskMigrations) -> None:
             loader.replacements[key] = migration
 
 
-def build_loader(
-    disk: DiskMigrations, *, replace_migrations: bool = True, connection: Any = None
-) -> Any:
-    """A Django ``MigrationLoader`` over ``disk`` that drops (and records) broken migrations.
-
-    Migrations whose dependencies are missing or that sit in a cycle are removed one by one with
-    a ``LoadProblem`` in ``disk.problems``; so are their descendants (they cannot be placed).
-    """
-    from django.db.migrations.exceptions import CircularDependencyError, NodeNotFoundError
+def _loader_class(disk: DiskMigrations) -> type:
+    """Django's ``MigrationLoader`` reading ``disk`` instead of importing the modules again."""
     from django.db.migrations.loader import MigrationLoader
 
     class _Loader(MigrationLoader):
@@ -497,9 +490,23 @@ def build_loader(
                 self._first_last[key] = super().check_key(key, current_app)
             return self._first_last[key]
 
+    return _Loader
+
+
+def build_loader(
+    disk: DiskMigrations, *, replace_migrations: bool = True, connection: Any = None
+) -> Any:
+    """A Django ``MigrationLoader`` over ``disk`` that drops (and records) broken migrations.
+
+    Migrations whose dependencies are missing or that sit in a cycle are removed one by one with
+    a ``LoadProblem`` in ``disk.problems``; so are their descendants (they cannot be placed).
+    """
+    from django.db.migrations.exceptions import CircularDependencyError, NodeNotFoundError
+
+    loader_class = _loader_class(disk)
     for _ in range(len(disk.migrations) + 1):
         _drop_unresolvable(disk)
-        loader = _Loader(None, load=False, replace_migrations=replace_migrations)
+        loader = loader_class(None, load=False, replace_migrations=replace_migrations)
         if connection is not None:
             loader.connection = connection
         try:

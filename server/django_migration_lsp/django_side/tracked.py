@@ -1,0 +1,92 @@
+"""The running project state with the database's constraint names, and the table and column
+names of unrendered model states (how the names follow an operation nobody renders)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.migrations import operations as ops
+from django.db.migrations.state import ModelState, ProjectState
+
+from .names import NameBook, copy_book
+
+
+class TrackedState(ProjectState):
+    """The project state and the database's constraint names (``NameBook``), cloned together."""
+
+    name_book: NameBook
+
+    def clone(self) -> TrackedState:
+        new = super().clone()
+        new.__class__ = TrackedState
+        new.name_book = copy_book(self.name_book)  # type: ignore[attr-defined]
+        return new  # type: ignore[return-value]
+
+
+def tracked_state(models: dict | None = None, book: NameBook | None = None) -> TrackedState:
+    state = TrackedState(models=models or {}, real_apps=set())
+    state.name_book = book if book is not None else NameBook()
+    return state
+
+
+def state_columns(model_state: ModelState) -> dict[str, str]:
+    """Field name -> column, for the concrete local fields of an unrendered model state."""
+    out = {}
+    for name, f in model_state.fields.items():
+        if getattr(f, "many_to_many", False):
+            continue
+        column = getattr(f, "db_column", None) or (
+            f"{name}_id" if getattr(f, "remote_field", None) is not None else name
+        )
+        out[name] = column
+    return out
+
+
+def state_tables(model_state: ModelState) -> list[str]:
+    """The tables a model state has in the database (its own and auto M2M ones), unrendered."""
+    options = model_state.options
+    if options.get("proxy") or options.get("managed") is False:
+        return []
+    table = options.get("db_table") or f"{model_state.app_label}_{model_state.name_lower}"
+    tables = [table]
+    for name, f in model_state.fields.items():
+        if getattr(f, "many_to_many", False) and getattr(f.remote_field, "through", None) is None:
+            tables.append(f"{table}_{name}")
+    return tables
+
+
+def renamed_keys(op: Any, app_label: str, state: ProjectState) -> dict | None:
+    """Before a table or column rename: the tables and columns it is about to change."""
+    if isinstance(op, ops.RenameModel):
+        keys = [(app_label, op.old_name_lower), (app_label, op.new_name_lower)]
+    elif isinstance(op, (ops.AlterModelTable, ops.RenameField, ops.AlterField)):
+        keys = [(app_label, op.name_lower if hasattr(op, "table") else op.model_name_lower)]
+    else:
+        return None
+    model_state = state.models.get(keys[0])
+    if model_state is None:
+        return None
+    return {
+        "keys": keys,
+        "tables": state_tables(model_state),
+        "columns": state_columns(model_state),
+    }
+
+
+def follow_state_renames(book: NameBook, before: dict, state: ProjectState, op: Any) -> None:
+    """Move recorded names along the renames an unrendered operation made."""
+    after = next((state.models[k] for k in before["keys"] if k in state.models), None)
+    if after is None:
+        return
+    tables = state_tables(after)
+    for old, new in zip(before["tables"], tables, strict=False):
+        if old != new:
+            book.rename_table(old, new)
+    if not tables:
+        return
+    old_name = getattr(op, "old_name", None) if isinstance(op, ops.RenameField) else None
+    new_name = getattr(op, "new_name", None) if old_name else getattr(op, "name", None)
+    old_column = before["columns"].get(old_name or new_name)
+    new_column = state_columns(after).get(new_name) if new_name else None
+    if old_column and new_column and old_column != new_column:
+        book.rename_column(tables[0], old_column, new_column)
