@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import django
 import pytest
 
 from .conftest import run_cli
@@ -45,6 +46,8 @@ MIGRATION_NAMES = sorted(p.stem for p in MIGRATIONS.glob("0*.py"))
 
 @pytest.mark.parametrize("name", MIGRATION_NAMES)
 def test_each_code_fires_on_its_operation_line_and_safe_patterns_are_clean(linted, name):
+    if name == "0024_volatile_default" and django.VERSION < (5, 0):
+        pytest.skip("db_default is Django 5.0+")
     migration = linted[name]
     assert migration["error"] is None, migration["error"]
     found = {(f["code"], f["line"]) for f in migration["findings"]}

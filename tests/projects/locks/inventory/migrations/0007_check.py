@@ -1,4 +1,8 @@
+import django
 from django.db import migrations, models
+
+# CheckConstraint's argument is `condition` from Django 5.1 (`check` before, removed in 6.0)
+CONDITION = "condition" if django.VERSION >= (5, 1) else "check"
 
 
 class Migration(migrations.Migration):
@@ -8,6 +12,6 @@ class Migration(migrations.Migration):
         migrations.RunSQL("SET LOCAL lock_timeout = '5s'", migrations.RunSQL.noop),
         migrations.AddConstraint(  # ADD_CHECK
             "item",
-            models.CheckConstraint(condition=models.Q(price__gte=0), name="item_price_pos"),
+            models.CheckConstraint(**{CONDITION: models.Q(price__gte=0)}, name="item_price_pos"),
         ),
     ]

@@ -1,4 +1,8 @@
+import django
 from django.db import migrations, models
+
+# CheckConstraint's argument is `condition` from Django 5.1 (`check` before, removed in 6.0)
+CONDITION = "condition" if django.VERSION >= (5, 1) else "check"
 
 
 class Migration(migrations.Migration):
@@ -11,7 +15,7 @@ class Migration(migrations.Migration):
                 migrations.AddConstraint(
                     "item",
                     models.CheckConstraint(
-                        condition=models.Q(code__isnull=False), name="item_code_not_null"
+                        **{CONDITION: models.Q(code__isnull=False)}, name="item_code_not_null"
                     ),
                 ),
             ],
