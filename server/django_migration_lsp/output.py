@@ -19,7 +19,6 @@ from .findings import Finding, LintRun, MigrationResult
 from .rules.catalogue import RULES, docs_url
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-FORMATS = ("text", "json", "github", "sarif")
 STATUSES = ("ok", "warning", "error", "ignored", "render_error")
 
 

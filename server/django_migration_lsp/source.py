@@ -116,9 +116,6 @@ class MigrationSource:
             return op.ignores(code) or op.sub_operations[sub_index].ignores(code)
         return op.ignores(code)
 
-    def bound_names(self) -> set[str]:
-        return {name for imp in self.imports for name in imp.names}
-
 
 def read_source_file(path: str) -> str:
     """Decode a Python file per PEP 263; ``SourceDecodeError`` says where it fails."""

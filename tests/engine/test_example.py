@@ -79,7 +79,7 @@ def test_example_on_postgresql_settings_with_no_server(tmp_path: Path):
     assert doc["project"]["vendor"] == "postgresql"
     assert summarise(doc) == EXPECTED["postgresql"]
     codes = {c for entry in EXPECTED["postgresql"].values() for c in entry["codes"]}
-    assert codes == EXAMPLE_PG_CODES  # every code of DESIGN §3 but those listed there
+    assert codes == EXAMPLE_PG_CODES  # every code of docs/rules.md but those listed there
 
 
 def test_every_finding_points_at_its_operation(tmp_path: Path):

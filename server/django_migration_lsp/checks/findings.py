@@ -46,7 +46,7 @@ class CheckReport:
         return {"errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"]}
 
     def to_json(self) -> dict[str, Any]:
-        """The ``check --format json`` document (DESIGN §6)."""
+        """The ``check --format json`` document (README, `schemas/check.schema.json`)."""
         return {
             "version": 1,
             "project": self.project,

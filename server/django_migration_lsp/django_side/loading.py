@@ -14,7 +14,6 @@ import pkgutil
 import sys
 import time
 import traceback
-import types
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -168,14 +167,6 @@ def _replace_missing_backends(django_settings: Any) -> None:
             MISSING_BACKENDS[alias] = f"{engine}: {describe_exception(exc)}"
             config["ORIGINAL_ENGINE"] = engine
             config["ENGINE"] = "django.db.backends.dummy"
-
-
-def migration_file(module: types.ModuleType) -> str | None:
-    """The ``.py`` file a migration module came from."""
-    file = getattr(module, "__file__", None)
-    if file and file.endswith(".pyc"):
-        file = file[:-1]
-    return file
 
 
 #: a directory listing is reused while the directory's mtime is older than this (ns): a file

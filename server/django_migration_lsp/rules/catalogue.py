@@ -24,10 +24,6 @@ class Rule:
     why: str
     fix: str
 
-    @property
-    def anchor(self) -> str:
-        return self.code.lower().replace("_", "-")
-
 
 def docs_url(code: str) -> str:
     """Link to the rule's section of docs/rules.md."""
