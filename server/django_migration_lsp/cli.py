@@ -450,7 +450,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         status = dispatch(parser, args, argv)
-        sys.stdout.flush()
+        if not sys.stdout.closed:  # the language server closes it when the client exits
+            sys.stdout.flush()
     except BrokenPipeError:  # ``| head`` closed the pipe: the reader has what it wanted
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -119,6 +119,17 @@ async def test_exit_without_shutdown_exits_1(tmp_path: Path):
     assert await asyncio.wait_for(client.process.wait(), 20) == 1
 
 
+async def test_shutdown_then_exit_exits_0(tmp_path: Path):
+    client = await RawClient.start()
+    initialize = {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}}
+    client.send({"id": 1, "method": "initialize", "params": initialize})
+    await client.response(1)
+    client.send({"id": 2, "method": "shutdown"})
+    await client.response(2)
+    client.send({"method": "exit"})
+    assert await asyncio.wait_for(client.process.wait(), 20) == 0
+
+
 async def test_shutdown_with_a_request_pending_leaves_no_process(bare, tmp_path: Path):
     root = copy_example(tmp_path / "shop")
     await start(bare, [root], requestTimeout=120)
