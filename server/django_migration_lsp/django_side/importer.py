@@ -96,8 +96,8 @@ def project_modules_of(module: types.ModuleType, root: str) -> set[str]:
         name = getattr(value, "__module__", None) or getattr(value, "__name__", None)
         mod = sys.modules.get(name) if isinstance(name, str) else None
         file = getattr(mod, "__file__", None) if mod is not None else None
-        if file and file.startswith(root) and "/migrations/" not in file:
-            names.add(mod.__name__)  # type: ignore[union-attr]
+        if mod is not None and file and file.startswith(root) and "/migrations/" not in file:
+            names.add(mod.__name__)
     return names
 
 
