@@ -191,7 +191,9 @@ def _offline_introspection_class(base: type) -> type:
             # MySQL: every table Django creates uses the server's default engine
             return str(self.connection.mysql_server_data["default_storage_engine"])
 
-        def get_sequences(self, cursor: Any, table_name: str, table_fields: Any = ()) -> list:
+        def get_sequences(
+            self, cursor: Any, table_name: str, table_fields: Any = ()
+        ) -> list[dict[str, Any]]:
             editor = self._editor()
             model, _ = editor.table_model(table_name) if editor.table_model else (None, None)
             if model is None or model._meta.pk is None:

@@ -71,7 +71,9 @@ class MigrationServer(LanguageServer):
     def begin_progress(self, title: str) -> str | None:
         return self.work_progress.begin(title)
 
-    def report_progress(self, token: str | None, message: str, percentage: int | None = None):
+    def report_progress(
+        self, token: str | None, message: str, percentage: int | None = None
+    ) -> None:
         self.work_progress.report(token, message, percentage)
 
     def end_progress(self, token: str | None, message: str) -> None:
