@@ -159,7 +159,7 @@ def _offline_introspection_class(base: type) -> type:
 
     table_info = getattr(sys.modules.get(base.__module__), "TableInfo", BaseTableInfo)
 
-    class OfflineIntrospection(base):
+    class OfflineIntrospection(base):  # type: ignore[misc]  # the backend's, known at run time
         def _editor(self) -> Any:
             editor = getattr(self.connection, "offline_editor", None)
             if editor is None or editor.known_tables is None:
