@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from . import __version__
@@ -152,9 +153,9 @@ def reads_a_setting(filename: str) -> bool:
 
 def _reader_file() -> str:
     """The file of the first frame, out of the environment plumbing, that asked for a read."""
-    frame = sys._getframe(2)
+    frame: FrameType | None = sys._getframe(2)
     while frame is not None and frame.f_globals.get("__name__") in _ENVIRON_PLUMBING:
-        frame = frame.f_back  # type: ignore[assignment]
+        frame = frame.f_back
     return frame.f_code.co_filename if frame is not None else ""
 
 
@@ -177,7 +178,7 @@ class EnvRecorder:
         recorder = self
         original = os.environ
 
-        class Recording(type(original)):  # type: ignore[misc]
+        class Recording(type(original)):  # type: ignore[misc]  # base is os.environ's class
             def __getitem__(self, key: str) -> str:
                 try:
                     value = super().__getitem__(key)
@@ -194,7 +195,9 @@ class EnvRecorder:
 
             def __contains__(self, key: object) -> bool:
                 present = original.__contains__(key)
-                recorder.record(key, original.get(key) if present else None)  # type: ignore[arg-type]
+                recorder.record(
+                    key, original.get(key) if present and isinstance(key, str) else None
+                )
                 return present
 
             def __setitem__(self, key: str, value: str) -> None:
@@ -208,11 +211,11 @@ class EnvRecorder:
         self._original = original
         recording = Recording.__new__(Recording)
         recording.__dict__.update(original.__dict__)
-        os.environ = recording  # type: ignore[assignment]  # noqa: B003 - same contents
+        os.environ = recording  # noqa: B003 - same contents
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        os.environ = self._original  # type: ignore[assignment]  # noqa: B003
+        os.environ = self._original  # noqa: B003
 
 
 def key_base(

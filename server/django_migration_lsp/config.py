@@ -25,9 +25,9 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     try:
-        import tomli as tomllib  # type: ignore[import-not-found,no-redef]
+        import tomli as tomllib  # type: ignore[import-not-found]  # optional backport
     except ImportError:  # the worker gets its options from the server on 3.10
-        tomllib = None  # type: ignore[assignment]
+        tomllib = None
 
 SECTION = "django-migration-lsp"
 REFERENCE_SECTION = "django_migration_linter"

@@ -56,7 +56,7 @@ def check_on_import(
     def populate(self: Apps, installed_apps: Any = None) -> None:
         original(self, installed_apps)
         if self is apps and Apps.populate is populate:
-            Apps.populate = original  # type: ignore[method-assign]
+            Apps.populate = original  # type: ignore[method-assign]  # restored
             run_all_checks(exclude_apps=exclude_apps, databases=databases)
 
-    Apps.populate = populate  # type: ignore[method-assign]
+    Apps.populate = populate  # type: ignore[method-assign]  # wrapped for the checks

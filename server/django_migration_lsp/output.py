@@ -15,11 +15,11 @@ from typing import Any
 
 from . import __version__
 from .config import LintOptions
-from .findings import Finding, LintRun, MigrationResult
+from .findings import Finding, LintRun, MigrationResult, Status
 from .rules.catalogue import RULES, docs_url
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-STATUSES = ("ok", "warning", "error", "ignored", "render_error")
+STATUSES: tuple[Status, ...] = ("ok", "warning", "error", "ignored", "render_error")
 
 
 def summary(results: list[MigrationResult]) -> dict[str, int]:
@@ -47,7 +47,7 @@ def finding_json(finding: Finding) -> dict[str, Any]:
 
 
 def migration_json(result: MigrationResult, *, with_cached: bool) -> dict[str, Any]:
-    entry = {
+    entry: dict[str, Any] = {
         "app": result.app,
         "name": result.name,
         "path": result.path,
@@ -296,7 +296,7 @@ def sarif_log(
     }
 
 
-def dumps(document: dict[str, Any]) -> str:
+def dumps(document: dict[str, Any] | list[dict[str, Any]]) -> str:
     """JSON as printed on stdout."""
     return json.dumps(document, indent=2, sort_keys=False)
 

@@ -154,13 +154,13 @@ class _Columns:
         return len(raw[:byte_offset].decode("utf-8", errors="replace"))
 
     def span(self, node: ast.AST) -> Span:
-        line = node.lineno  # type: ignore[attr-defined]
-        end_line = node.end_lineno or line  # type: ignore[attr-defined]
+        line = node.lineno  # type: ignore[attr-defined]  # expr/stmt nodes
+        end_line = node.end_lineno or line  # type: ignore[attr-defined]  # as above
         return Span(
             line,
-            self.col(line, node.col_offset),  # type: ignore[attr-defined]
+            self.col(line, node.col_offset),  # type: ignore[attr-defined]  # as above
             end_line,
-            self.col(end_line, node.end_col_offset or 0),  # type: ignore[attr-defined]
+            self.col(end_line, node.end_col_offset or 0),  # type: ignore[attr-defined]  # as above
         )
 
     def line_span(self, line: int) -> Span:

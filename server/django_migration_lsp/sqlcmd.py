@@ -92,7 +92,7 @@ def render_document(
         # come from what those migrations ran (``django_side.names``)
         session.render(set(session.plan[: session.plan.index(key) + 1]))
         rendered = session.rendered[key]
-    error = rendered.error or (session.renderer.backend_error if session.renderer else None)
+    error = rendered.error or session.renderer.backend_error
     return {
         "version": 1,
         "app": key[0],

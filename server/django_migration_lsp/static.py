@@ -223,7 +223,8 @@ def _add_field(call: ast.Call, at: _Reading, op: RenderedOperation) -> Operation
 
 
 def _add_constraint(call: ast.Call, at: _Reading, op: RenderedOperation) -> OperationFacts:
-    if callee_name(_arg(call, 1, "constraint")) != "UniqueConstraint":
+    constraint = _arg(call, 1, "constraint")
+    if constraint is None or callee_name(constraint) != "UniqueConstraint":
         return OperationFacts()
     return OperationFacts(unique_added=UniqueAdded(at.table(_model_arg(call))))
 

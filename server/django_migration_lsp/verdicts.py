@@ -32,7 +32,7 @@ def finding_from_hit(
     span = source.span_for(hit.operation_index, hit.sub_index) if source else None
     return Finding(
         code=hit.code,
-        severity=severity,  # type: ignore[arg-type]
+        severity=severity,  # type: ignore[arg-type]  # rule severities are Severity values
         message=message_for(hit, rule),
         operation_index=hit.operation_index,
         sub_index=hit.sub_index,

@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .findings import CHECK_CODES, CheckFinding, CheckReport
+from ..check_codes import CHECK_CODES
+from .findings import CheckFinding, CheckReport
 
 __all__ = [
     "CHECK_CODES",

@@ -33,7 +33,7 @@ def render_backwards(renderer: Renderer, migration: Any, state: ProjectState) ->
     """
     result = RenderedMigration((migration.app_label, migration.name), renderer.atomic(migration))
     app_label = migration.app_label
-    steps = []
+    steps: list[tuple[int, Any, ProjectState, ProjectState]] = []
     new_state = _full(state, renderer)
     for index, op in enumerate(migration.operations):
         old_state, new_state = new_state, new_state.clone()

@@ -224,13 +224,15 @@ def _alter_field(op: Any, at: _Around) -> OperationFacts:
 def _has_not_null_check(model: Any, field_name: str) -> bool:
     """A CheckConstraint ``Q(field__isnull=False)`` on the model (Django 4.2 ``check``, 5.1+
     ``condition``)."""
-    wanted = {(f"{field_name}__isnull", False)}
+    wanted = (f"{field_name}__isnull", False)
     for constraint in model._meta.constraints:
         if not isinstance(constraint, models.CheckConstraint):
             continue
         condition = getattr(constraint, "condition", None) or getattr(constraint, "check", None)
-        plain = isinstance(condition, models.Q) and not condition.negated
-        if plain and set(map(tuple, condition.children)) == wanted:
+        if not isinstance(condition, models.Q) or condition.negated:
+            continue
+        # children are (lookup, value) pairs or nested Q objects (``(Q(a) | Q(b)) & Q(c)``)
+        if condition.children and all(child == wanted for child in condition.children):
             return True
     return False
 
@@ -436,4 +438,4 @@ def connection_sets_lock_timeout(alias: str) -> bool:
     database = settings.DATABASES.get(alias) or {}
     options = database.get("OPTIONS") or {}
     match = LOCK_TIMEOUT_OPTION.search(str(options.get("options") or ""))
-    return bool(match) and match["value"] not in ("0", "0ms", "0s")
+    return match is not None and match["value"] not in ("0", "0ms", "0s")

@@ -82,7 +82,7 @@ def install() -> None:
     for conn in connections.all(initialized_only=True):
         if conn.connection is not None:
             conn.close()
-    BaseDatabaseWrapper.connect = _guarded_connect  # type: ignore[method-assign]
+    BaseDatabaseWrapper.connect = _guarded_connect  # type: ignore[method-assign]  # the guard
 
 
 @contextlib.contextmanager
@@ -106,4 +106,4 @@ def uninstall() -> None:
     """Let connections through again. The linter never calls it; it exists for harnesses that
     compare our offline output with Django's own live path in one process (the render parity
     test), after the offline part ran under the guard."""
-    BaseDatabaseWrapper.connect = _ORIGINAL_CONNECT  # type: ignore[method-assign]
+    BaseDatabaseWrapper.connect = _ORIGINAL_CONNECT  # type: ignore[method-assign]  # restored

@@ -14,7 +14,7 @@ import os
 import sys
 import time
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from .stamps import FileStat, Stamp, read_stamped
 
@@ -96,8 +96,8 @@ def project_modules_of(module: types.ModuleType, root: str) -> set[str]:
         name = getattr(value, "__module__", None) or getattr(value, "__name__", None)
         mod = sys.modules.get(name) if isinstance(name, str) else None
         file = getattr(mod, "__file__", None) if mod is not None else None
-        if file and file.startswith(root) and "/migrations/" not in file:
-            names.add(mod.__name__)  # type: ignore[union-attr]
+        if mod is not None and file and file.startswith(root) and "/migrations/" not in file:
+            names.add(mod.__name__)
     return names
 
 
@@ -138,7 +138,7 @@ def refresh_project_modules(previous: Mapping[str, Stamp]) -> tuple[dict[str, St
     return stamps, changed
 
 
-def stamp_project_modules(names: set[str], known: dict[str, Stamp]) -> None:
+def stamp_project_modules(names: Iterable[str], known: dict[str, Stamp]) -> None:
     """Stamp the project modules of ``names`` not yet in ``known`` (as they are on disk now)."""
     for name in names - known.keys():
         path = getattr(sys.modules.get(name), "__file__", None)

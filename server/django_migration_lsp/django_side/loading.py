@@ -423,8 +423,8 @@ class GraphShape:
         known = previous.objects if previous is not None else {}
         self.edges: dict[tuple[str, str], tuple[Any, ...]] = {}
         for key, m in self.objects.items():
-            if known.get(key) is m:  # only when there is a previous shape
-                self.edges[key] = previous.edges[key]  # type: ignore[union-attr]
+            if previous is not None and known.get(key) is m:
+                self.edges[key] = previous.edges[key]
             else:
                 run_before = getattr(m, "run_before", ())
                 self.edges[key] = (_edges(m.dependencies), _edges(m.replaces), _edges(run_before))
@@ -434,7 +434,7 @@ class GraphShape:
             isinstance(other, GraphShape) and self.apps == other.apps and self.edges == other.edges
         )
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # compared by value, never hashed (mutable edges)
 
 
 def refresh_loader(loader: Any, disk: DiskMigrations) -> None:
@@ -505,7 +505,7 @@ def build_loader(
             return loader
         except NodeNotFoundError as exc:
             origin = getattr(exc, "origin", None)
-            if hasattr(origin, "app_label") and hasattr(origin, "name"):
+            if origin is not None and hasattr(origin, "app_label") and hasattr(origin, "name"):
                 origin = (origin.app_label, origin.name)
             if origin not in disk.migrations:
                 raise
@@ -573,13 +573,13 @@ def _drop_unresolvable(disk: DiskMigrations) -> None:
 def _cycle_members(migrations: dict[tuple[str, str], Any]) -> set[tuple[str, str]]:
     """Nodes that sit on a dependency cycle (Tarjan's strongly connected components)."""
     edges: dict[tuple[str, str], list[tuple[str, str]]] = {
-        key: [tuple(d) for d in m.dependencies if tuple(d) in migrations]  # type: ignore[misc]
+        key: [(d[0], d[1]) for d in m.dependencies if tuple(d) in migrations]
         for key, m in migrations.items()
     }
     for key, m in migrations.items():
         for later in getattr(m, "run_before", []):
-            if tuple(later) in edges:
-                edges[tuple(later)].append(key)  # type: ignore[index]
+            if (later[0], later[1]) in edges:
+                edges[(later[0], later[1])].append(key)
     index: dict[tuple[str, str], int] = {}
     low: dict[tuple[str, str], int] = {}
     stack: list[tuple[str, str]] = []

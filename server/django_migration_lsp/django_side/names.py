@@ -35,7 +35,9 @@ class NameBook:
 
     tables: dict[str, dict[Identity, tuple[str, dict[str, Any]]]] = field(default_factory=dict)
 
-    def translate(self, table: str, computed: dict[str, dict[str, Any]]) -> dict[str, dict]:
+    def translate(
+        self, table: str, computed: dict[str, dict[str, Any]]
+    ) -> dict[str, dict[str, Any]]:
         """What the database has on ``table``: the recorded constraints, then those of
         ``computed`` (named as Django would name them now) not recorded."""
         book = self.tables.get(table)

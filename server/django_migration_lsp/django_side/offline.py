@@ -60,11 +60,11 @@ def connections_blocked() -> Iterator[None]:
         if conn.connection is not None and not conn.in_atomic_block:
             conn.close()
     saved = BaseDatabaseWrapper.ensure_connection
-    BaseDatabaseWrapper.ensure_connection = _refuse  # type: ignore[method-assign]
+    BaseDatabaseWrapper.ensure_connection = _refuse  # type: ignore[method-assign]  # the block
     try:
         yield
     finally:
-        BaseDatabaseWrapper.ensure_connection = saved  # type: ignore[method-assign]
+        BaseDatabaseWrapper.ensure_connection = saved  # type: ignore[method-assign]  # restored
 
 
 def vendor_of(alias: str) -> str:
@@ -97,7 +97,8 @@ def offline_connection(
     if alias in MISSING_BACKENDS:
         raise ImportError(MISSING_BACKENDS[alias])
     real = connections[alias]  # imports the backend
-    wrapper = type(real)(dict(real.settings_dict), alias)
+    # Any: its methods are replaced on the instance below, which the stubs do not allow
+    wrapper: Any = type(real)(dict(real.settings_dict), alias)
     wrapper.ensure_connection = _refuse  # instance level: this one never connects
     wrapper.get_new_connection = _refuse
     wrapper.cursor = OfflineCursor  # introspection answered offline ignores its cursor
@@ -158,7 +159,7 @@ def _offline_introspection_class(base: type) -> type:
 
     table_info = getattr(sys.modules.get(base.__module__), "TableInfo", BaseTableInfo)
 
-    class OfflineIntrospection(base):  # type: ignore[misc, valid-type]
+    class OfflineIntrospection(base):  # type: ignore[misc]  # the backend's, known at run time
         def _editor(self) -> Any:
             editor = getattr(self.connection, "offline_editor", None)
             if editor is None or editor.known_tables is None:
@@ -190,7 +191,9 @@ def _offline_introspection_class(base: type) -> type:
             # MySQL: every table Django creates uses the server's default engine
             return str(self.connection.mysql_server_data["default_storage_engine"])
 
-        def get_sequences(self, cursor: Any, table_name: str, table_fields: Any = ()) -> list:
+        def get_sequences(
+            self, cursor: Any, table_name: str, table_fields: Any = ()
+        ) -> list[dict[str, Any]]:
             editor = self._editor()
             model, _ = editor.table_model(table_name) if editor.table_model else (None, None)
             if model is None or model._meta.pk is None:
@@ -278,7 +281,7 @@ class OfflineSchemaEditorMixin:
     # -- values ------------------------------------------------------------------------------
     def effective_default(self, field: Any) -> Any:
         try:
-            return super().effective_default(field)  # type: ignore[misc]
+            return super().effective_default(field)  # type: ignore[misc]  # mixin: editor next in MRO
         except OfflineError:
             note = (
                 f"The default of {field.model._meta.label}.{field.name} is computed by "
@@ -295,7 +298,7 @@ class OfflineSchemaEditorMixin:
             return _pg_quote(value)
         if self.connection.vendor == "mysql":
             return quote_literal(value)
-        return super().quote_value(value)  # type: ignore[misc]
+        return super().quote_value(value)  # type: ignore[misc]  # as above
 
     def execute(self, sql: Any, params: Any = ()) -> None:
         # Django's collect_sql path: merge parameters client-side, ``%%`` becomes ``%``.
@@ -357,11 +360,11 @@ class OfflineSchemaEditorMixin:
 def _pg_quote(value: Any) -> str:
     """Quote a value as psycopg would, without a connection."""
     try:
-        from psycopg import sql as pg_sql  # type: ignore[import-not-found]
+        from psycopg import sql as pg_sql
 
         return pg_sql.quote(value)
     except ImportError:
-        import psycopg2.extensions  # type: ignore[import-not-found,import-untyped]
+        import psycopg2.extensions  # type: ignore[import-untyped]  # no stubs installed
 
         adapted = psycopg2.extensions.adapt(value)
         if hasattr(adapted, "encoding"):

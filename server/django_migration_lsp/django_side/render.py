@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from django.db import router
@@ -37,7 +38,7 @@ Key = tuple[str, str]
 CHECKPOINT_EVERY = 50
 
 
-def full_plan(graph: Any, exclude: set[Key] = frozenset()) -> list[Key]:
+def full_plan(graph: Any, exclude: AbstractSet[Key] = frozenset()) -> list[Key]:
     """Every node in an order that applies each migration after its dependencies."""
     seen: set[Key] = set()
     plan: list[Key] = []
@@ -212,7 +213,7 @@ class Renderer:
             rendered.statements.extend(child.statements)
             rendered.notes.extend(child.notes)
 
-    def _create_extension(self, op: Any, app_label: str, rendered: RenderedOperation) -> list:
+    def _create_extension(self, op: Any, app_label: str, rendered: RenderedOperation) -> list[str]:
         """``CreateExtension``: Django asks pg_extension first; offline it is not installed."""
         if self.vendor != "postgresql" or not router.allow_migrate(self.alias, app_label):
             return []

@@ -66,7 +66,7 @@ def _named_by_options(options: dict[str, Any]) -> set[str] | None:
         fields = getattr(constraint, "fields", None)
         if (
             fields is None
-            or getattr(constraint, "expressions", ())
+            or getattr(constraint, "expressions", None)
             or getattr(constraint, "condition", None) is not None
         ):
             return None

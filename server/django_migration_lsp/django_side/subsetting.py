@@ -49,7 +49,7 @@ def real_model_states(real_apps: Iterable[str]) -> dict[Key, ModelState]:
         except LookupError:
             continue
         for model in config.get_models():
-            states[(label, model._meta.model_name)] = ModelState.from_model(model)
+            states[(label, str(model._meta.model_name))] = ModelState.from_model(model)
     return states
 
 
@@ -78,7 +78,7 @@ def _base_key(base: Any, app_label: str) -> Key | None:
         and base is not models.Model
         and not base._meta.abstract
     ):
-        return (base._meta.app_label, base._meta.model_name)
+        return (base._meta.app_label, str(base._meta.model_name))
     return None
 
 
@@ -100,9 +100,9 @@ def _note_targets(model_state: ModelState, key: Key, needed: dict[Key, set[str]]
             if name:
                 fields.add(name)
     for base in model_state.bases:
-        target = _base_key(base, model_state.app_label)
-        if target is not None:
-            needed.setdefault(target, set())
+        parent = _base_key(base, model_state.app_label)
+        if parent is not None:
+            needed.setdefault(parent, set())
 
 
 def stub(model_state: ModelState, field_names: set[str]) -> ModelState:
@@ -205,11 +205,11 @@ class ModelSubsetter:
             if not pending:
                 break
             for key in pending:
-                model_state = state.models.get(key) or self.real_models.get(key)
-                if model_state is None:
+                found = state.models.get(key) or self.real_models.get(key)
+                if found is None:
                     needed.pop(key)
                     continue
-                out[key] = stub(model_state, needed[key])
+                out[key] = stub(found, needed[key])
                 _note_targets(out[key], key, needed)
 
     def pointing_at(self, state: ProjectState, targets: set[Key]) -> set[Key]:
@@ -248,7 +248,7 @@ class ModelSubsetter:
         if self._reverse is None:
             return
         state = self._reverse_state
-        if seeds is None or isinstance(op, (ops.RenameModel, ops.RenameField)):
+        if state is None or seeds is None or isinstance(op, (ops.RenameModel, ops.RenameField)):
             self._reverse = None  # rebuilt on next use
             return
         for key in seeds:

@@ -18,12 +18,15 @@ class TrackedState(ProjectState):
 
     def clone(self) -> TrackedState:
         new = super().clone()
-        new.__class__ = TrackedState
-        new.name_book = copy_book(self.name_book)  # type: ignore[attr-defined]
-        return new  # type: ignore[return-value]
+        new.__class__ = TrackedState  # ProjectState.clone builds a plain ProjectState
+        assert isinstance(new, TrackedState)
+        new.name_book = copy_book(self.name_book)
+        return new
 
 
-def tracked_state(models: dict | None = None, book: NameBook | None = None) -> TrackedState:
+def tracked_state(
+    models: dict[Any, Any] | None = None, book: NameBook | None = None
+) -> TrackedState:
     state = TrackedState(models=models or {}, real_apps=set())
     state.name_book = book if book is not None else NameBook()
     return state
@@ -55,7 +58,7 @@ def state_tables(model_state: ModelState) -> list[str]:
     return tables
 
 
-def renamed_keys(op: Any, app_label: str, state: ProjectState) -> dict | None:
+def renamed_keys(op: Any, app_label: str, state: ProjectState) -> dict[str, Any] | None:
     """Before a table or column rename: the tables and columns it is about to change."""
     if isinstance(op, ops.RenameModel):
         keys = [(app_label, op.old_name_lower), (app_label, op.new_name_lower)]
@@ -73,7 +76,9 @@ def renamed_keys(op: Any, app_label: str, state: ProjectState) -> dict | None:
     }
 
 
-def follow_state_renames(book: NameBook, before: dict, state: ProjectState, op: Any) -> None:
+def follow_state_renames(
+    book: NameBook, before: dict[str, Any], state: ProjectState, op: Any
+) -> None:
     """Move recorded names along the renames an unrendered operation made."""
     after = next((state.models[k] for k in before["keys"] if k in state.models), None)
     if after is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -48,7 +49,7 @@ class SqlScript:
 
     text: str
 
-    def to_dict(self) -> str:  # type: ignore[override]
+    def to_dict(self) -> str:
         return self.text
 
 
@@ -143,10 +144,10 @@ def watched_files_changed(ls: MigrationServer, changes: Sequence[types.FileEvent
             restart.add(runtime.root)
     for root in restart:
         runtime = ls.session.runtimes[root]
-        ls.schedule(f"restart:{root}", 0.3, lambda r=runtime: _start(ls, r))
+        ls.schedule(f"restart:{root}", 0.3, functools.partial(_start, ls, runtime))
     for root in relint - restart:
         runtime = ls.session.runtimes[root]
-        ls.schedule(f"relint:{root}", 0.3, lambda r=runtime: ls.linter.lint_project(r))
+        ls.schedule(f"relint:{root}", 0.3, functools.partial(ls.linter.lint_project, runtime))
 
 
 async def _start(ls: MigrationServer, runtime: Any) -> None:

@@ -234,7 +234,7 @@ class Linter:
             if not finding.get("path"):
                 continue
             severity = CHECK_SEVERITY.get(
-                finding.get("severity"), types.DiagnosticSeverity.Information
+                finding.get("severity") or "", types.DiagnosticSeverity.Information
             )
             diagnostic = problem_diagnostic(
                 finding["message"],

@@ -53,7 +53,9 @@ class MigrationProtocol(LanguageServerProtocol):
                 return  # a notification before initialize: dropped
         super().handle_message(message)
 
-    def _execute_handler(self, msg_id: Any, handler: Any, callback: Any, *args: Any, **kw: Any):
+    def _execute_handler(
+        self, msg_id: Any, handler: Any, callback: Any, *args: Any, **kw: Any
+    ) -> None:
         super()._execute_handler(msg_id, handler, callback, *args, **kw)
         is_request = isinstance(callback, partial) and callback.func == self._send_handler_result
         future = None if is_request else self._request_futures.get(msg_id)

@@ -47,7 +47,9 @@ def workspace_edit(uri: str, version: int | None, fixed: FixResult) -> types.Wor
     """Replace the migration's text; create the new migration when there is one."""
     lines = fixed.original.split("\n")
     end = types.Position(len(lines) - 1, utf16_col(lines[-1], len(lines[-1])))
-    changes: list = [
+    changes: list[
+        types.TextDocumentEdit | types.CreateFile | types.RenameFile | types.DeleteFile
+    ] = [
         types.TextDocumentEdit(
             text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
             edits=[types.TextEdit(types.Range(types.Position(0, 0), end), fixed.text)],

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,10 @@ class MigrationServer(LanguageServer):
         self.store = DiagnosticsStore(self.publish_diagnostics)
         self.linter = Linter(self, self.session, self.store)
         self.session.linter = self.linter
-        self.progress = ProgressReporter(lambda: self.work_done_progress, self.supports_progress)
+        # not ``progress``: that is pygls's own method
+        self.work_progress = ProgressReporter(
+            lambda: self.work_done_progress, self.supports_progress
+        )
         self.debouncers: dict[str, asyncio.Task[Any]] = {}
         #: the log handler that sends to the client (``serve`` without --log-file)
         self.client_log: ClientLogHandler | None = None
@@ -64,13 +68,15 @@ class MigrationServer(LanguageServer):
         return bool(window and window.work_done_progress)
 
     def begin_progress(self, title: str) -> str | None:
-        return self.progress.begin(title)
+        return self.work_progress.begin(title)
 
-    def report_progress(self, token: str | None, message: str, percentage: int | None = None):
-        self.progress.report(token, message, percentage)
+    def report_progress(
+        self, token: str | None, message: str, percentage: int | None = None
+    ) -> None:
+        self.work_progress.report(token, message, percentage)
 
     def end_progress(self, token: str | None, message: str) -> None:
-        self.progress.end(token, message)
+        self.work_progress.end(token, message)
 
     @property
     def lint_on_change(self) -> bool:
@@ -86,7 +92,7 @@ class MigrationServer(LanguageServer):
             folders = [Path(self.workspace.root_path)]
         return folders
 
-    def schedule(self, key: str, delay: float, coro_factory) -> None:  # type: ignore[no-untyped-def]
+    def schedule(self, key: str, delay: float, coro_factory: Callable[[], Awaitable[Any]]) -> None:
         """Run ``coro_factory()`` after ``delay`` unless rescheduled meanwhile (debounce)."""
         previous = self.debouncers.pop(key, None)
         if previous is not None:
@@ -223,7 +229,7 @@ async def hover(ls: MigrationServer, params: types.HoverParams) -> types.Hover |
 
 
 @server.command(commands.SHOW_SQL)
-async def show_migration_sql(ls: MigrationServer, *args: Any) -> dict[str, Any]:
+async def show_migration_sql(ls: MigrationServer, *args: Any) -> str:
     return (await commands.show_migration_sql(ls, args)).to_dict()
 
 

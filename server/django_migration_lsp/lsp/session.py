@@ -6,6 +6,7 @@ Linting itself is ``linting.Linter``; what is published is ``store.DiagnosticsSt
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from dataclasses import dataclass
@@ -93,7 +94,7 @@ class Session:
         added = []
         for root in roots:
             if root not in self.runtimes:
-                supervisor = Supervisor(root, self, lambda r=root: self.start_spec(r))
+                supervisor = Supervisor(root, self, functools.partial(self.start_spec, root))
                 self.runtimes[root] = Runtime(projects_mod.Project(root), folder, supervisor)
                 added.append(self.runtimes[root])
         log.info("projects in %s: %s", folder, ", ".join(str(r.root) for r in added) or "none")

@@ -8,6 +8,7 @@ Each layer belongs to a project root, so a removed workspace folder can take its
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -47,7 +48,7 @@ class DiagnosticsStore:
     def layer(self, uri: str, layer: str) -> list[types.Diagnostic]:
         return list(self._files.get(uri, {}).get(layer, (None, []))[1])
 
-    def uris(self, layer: str, root: Path | None = None) -> set[str]:
+    def uris(self, layer: str, root: Path | None = None) -> builtins.set[str]:
         """Files with something in ``layer`` (of project ``root`` when given)."""
         return {
             uri

@@ -150,7 +150,8 @@ class Supervisor:
         except WorkerError as exc:
             return self._fail(State.FAILED, project_failure(exc))
         except (WorkerDied, WorkerTimeout) as exc:
-            return await self.worker_failed(exc, "starting Django")
+            await self.worker_failed(exc, "starting Django")
+            return
         self.info = messages.InitializeResult.from_dict(result)
         self.state = State.READY
         await self.listener.ready(self, self.info)

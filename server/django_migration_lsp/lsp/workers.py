@@ -128,7 +128,7 @@ class WorkerClient:
     async def request(self, params: messages.Message, timeout: float) -> dict[str, Any] | Any:
         """Send a request and wait for its result; kill the worker if it sends nothing (no
         progress, no ``loading``, no answer) for ``timeout`` seconds."""
-        method = type(params).method  # type: ignore[attr-defined]
+        method = type(params).method
         async with self._lock:
             if not self.alive:
                 raise WorkerDied(f"the worker for {self.root} is not running")

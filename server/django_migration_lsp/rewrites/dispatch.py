@@ -58,7 +58,7 @@ CODES = frozenset(
 
 def _created_here(calls: list[ast.expr], index: int, model: str | None) -> int | None:
     for i, other in enumerate(calls[:index]):
-        if call_name(other) == "CreateModel" and placement.model_of(other) == model:  # type: ignore[arg-type]
+        if call_name(other) == "CreateModel" and placement.model_of(other) == model:
             return i
     return None
 

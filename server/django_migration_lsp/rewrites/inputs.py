@@ -35,9 +35,9 @@ def _dependencies(text: str) -> set[tuple[str, str]]:
         ):
             for element in node.value.elts:
                 if isinstance(element, ast.Tuple) and len(element.elts) == 2:
-                    values = [getattr(e, "value", None) for e in element.elts]
-                    if all(isinstance(v, str) for v in values):
-                        found.add((values[0], values[1]))
+                    app, name = (getattr(e, "value", None) for e in element.elts)
+                    if isinstance(app, str) and isinstance(name, str):
+                        found.add((app, name))
     return found
 
 

@@ -83,9 +83,11 @@ def insert(text: str) -> str | None:
     """``text`` with the two operations added; None when it cannot be (not atomic, no list)."""
     source = PySource(text)
     assign = source.class_assign("operations")
-    if assign is None or not runs_in_transaction(source) or not assign.value.elts:  # type: ignore[attr-defined]
+    if assign is None or not isinstance(assign.value, (ast.List, ast.Tuple)):
+        return None  # no list literal to add to (``operations = base + [...]``)
+    elements = assign.value.elts
+    if not elements or not runs_in_transaction(source):
         return None
-    elements = assign.value.elts  # type: ignore[attr-defined]
     indent = source.column(elements[0])
     first, last = operations(indent)
     opening = source.start(assign.value) + 1

@@ -33,8 +33,10 @@ from .pysource import (
 )
 
 
-def model_of(call: ast.Call) -> str | None:
-    """The lower-case model name an operation works on."""
+def model_of(call: ast.expr) -> str | None:
+    """The lower-case model name an operation works on (None for what is not a call)."""
+    if not isinstance(call, ast.Call):
+        return None
     kind = call_name(call) or ""
     value = keyword(call, "name", 0) if kind in ("CreateModel", "DeleteModel") else None
     value = value or keyword(call, "model_name", 0)
@@ -68,7 +70,7 @@ def conflicting(calls: list[ast.expr], proposals: list[Proposal]) -> dict[int, i
     moving = {p.index for p in proposals}
     found: dict[int, int] = {}
     for p in proposals:
-        model = model_of(calls[p.index])  # type: ignore[arg-type]
+        model = model_of(calls[p.index])
         for later in range(p.index + 1, len(calls)):
             other = calls[later]
             if later not in moving and isinstance(other, ast.Call) and model_of(other) == model:

@@ -88,10 +88,10 @@ class PySource:
         return self._starts[line - 1] + len(raw.decode("utf-8", errors="replace"))
 
     def start(self, node: ast.AST) -> int:
-        return self.offset(node.lineno, node.col_offset)  # type: ignore[attr-defined]
+        return self.offset(node.lineno, node.col_offset)  # type: ignore[attr-defined]  # expr/stmt nodes
 
     def end(self, node: ast.AST) -> int:
-        return self.offset(node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]
+        return self.offset(node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]  # expr/stmt nodes
 
     def segment(self, node: ast.AST) -> str:
         return self.text[self.start(node) : self.end(node)]

@@ -227,7 +227,7 @@ def _add_constraint(table: str, rest: str) -> StatementLocks:
 
 def _add_column(table: str, rest: str, version: int) -> StatementLocks:
     default = re.search(r"\bDEFAULT (?P<expr>.*)$", rest)
-    volatile = bool(default) and any(
+    volatile = default is not None and any(
         re.search(rf"\b{name}\s*\(", default["expr"].upper()) for name in VOLATILE_FUNCTIONS
     )
     generated = bool(re.search(r"\bGENERATED ALWAYS AS\b.*\bSTORED\b", rest))

@@ -47,11 +47,13 @@ def _get_model_name(call: ast.AST) -> str | None:
     return ""  # a get_model call whose model is not a literal
 
 
-def _local_bindings(func: ast.AST) -> tuple[set[str], dict[str, ast.AST]]:
+def _local_bindings(
+    func: ast.FunctionDef | ast.AsyncFunctionDef,
+) -> tuple[set[str], dict[str, ast.AST]]:
     """Names bound inside the function, and the value assigned to each (last wins)."""
     names: set[str] = set()
     values: dict[str, ast.AST] = {}
-    args = func.args  # type: ignore[attr-defined]
+    args = func.args
     for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
         names.add(arg.arg)
     if args.vararg:
@@ -69,8 +71,9 @@ def _local_bindings(func: ast.AST) -> tuple[set[str], dict[str, ast.AST]]:
             target = node.target
             if isinstance(target, ast.Name):
                 names.add(target.id)
-                if getattr(node, "value", None) is not None:
-                    values[target.id] = node.value  # type: ignore[assignment]
+                value = getattr(node, "value", None)  # None: ``x: int`` without a value
+                if value is not None:
+                    values[target.id] = value
         elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
             for sub in ast.walk(node.target):
                 if isinstance(sub, ast.Name):

@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         with read_only_session(connection.alias):
             check_history(loader, connection)
 
-    MigrationLoader.check_consistent_history = check_read_only  # type: ignore[method-assign]
+    MigrationLoader.check_consistent_history = check_read_only  # type: ignore[method-assign,assignment]  # patched for the command
     try:
         call_command("makemigrations", *rest)
     except CommandError as exc:

@@ -25,12 +25,15 @@ class Message:
     """``to_dict`` / ``from_dict`` for the dataclasses below (unknown keys are ignored, missing
     ones take their defaults)."""
 
+    #: the JSON-RPC method of requests and notifications (set by each of those classes)
+    method: ClassVar[str]
+
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)  # type: ignore[call-overload,no-any-return]
+        return dataclasses.asdict(self)  # type: ignore[call-overload]  # mixin of dataclasses
 
     @classmethod
     def from_dict(cls: type[T], data: dict[str, Any] | None) -> T:
-        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]  # mixin of dataclasses
         return cls(**{k: v for k, v in (data or {}).items() if k in names})
 
 
@@ -147,7 +150,7 @@ class Log(Message):
     message: str
 
 
-NOTIFICATIONS: dict[str, type[Message]] = {n.method: n for n in (Progress, Loading, Log)}  # type: ignore[attr-defined]
+NOTIFICATIONS: dict[str, type[Message]] = {n.method: n for n in (Progress, Loading, Log)}
 
 
 # -- errors ----
@@ -163,7 +166,7 @@ class ErrorData(Message):
 
 # -- framing ----
 def request_line(request_id: int, params: Message) -> bytes:
-    method = type(params).method  # type: ignore[attr-defined]
+    method = type(params).method
     payload = {"id": request_id, "method": method, "params": params.to_dict()}
     return json.dumps(payload).encode() + b"\n"
 
@@ -178,5 +181,5 @@ def error_line(request_id: Any, error: ErrorData) -> str:
 
 
 def notification_line(notification: Message) -> str:
-    method = type(notification).method  # type: ignore[attr-defined]
+    method = type(notification).method
     return json.dumps({"method": method, "params": notification.to_dict()}) + "\n"

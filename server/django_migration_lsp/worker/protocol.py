@@ -100,7 +100,7 @@ class Worker:
 
         available = ["django_migration_lsp.operations"]
         try:
-            import django_migration_linter  # type: ignore[import-not-found]  # noqa: F401
+            import django_migration_linter  # noqa: F401
 
             available.append("django_migration_linter")
         except ImportError:
