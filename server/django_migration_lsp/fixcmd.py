@@ -12,9 +12,10 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .rewrites import CODES, FixResult
+if TYPE_CHECKING:  # the rewrites are imported when `fix` runs, not to build the CLI's parser
+    from .rewrites import FixResult
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -25,7 +26,10 @@ def add_fix_parser(sub: Any) -> argparse.ArgumentParser:
     fix.add_argument("app_label")
     fix.add_argument("migration_name", help="the migration's name (or a unique prefix)")
     fix.add_argument(
-        "--code", nargs="+", metavar="CODE", help=f"only these codes ({', '.join(sorted(CODES))})"
+        "--code",
+        nargs="+",
+        metavar="CODE",
+        help="only the rewrites answering these codes (an unknown one is refused with the list)",
     )
     fix.add_argument("--dry-run", action="store_true", help="print the diff, write nothing")
     fix.add_argument("--format", choices=["text", "json"], default="text")
@@ -153,6 +157,8 @@ def run_fix(args: argparse.Namespace, argv: list[str]) -> int:
     root = Path(args.project_dir).resolve()
     if not root.is_dir():
         return _fail(f"PROJECT_DIR {args.project_dir!r} is not a directory.")
+    from .rewrites import CODES
+
     unknown = sorted(set(c.upper() for c in args.code or ()) - CODES)
     if unknown:
         return _fail(
