@@ -73,9 +73,20 @@ class _Hits:
         severity: str | None = None,
     ) -> None:
         key = (code, op.index, op.sub_index)
-        if key not in self.by_key:
+        kept = self.by_key.get(key)
+        if kept is None or _shown_first(statements, kept.statements):
             hit = RuleHit(code, op.index, op.sub_index, statements, detail, lock, severity)
             self.by_key[key] = hit
+
+
+def _shown_first(statements: tuple[str, ...], kept: tuple[str, ...]) -> bool:
+    """Of two single statements hitting one code on one operation, the one a finding shows.
+
+    Django renders some operations from sets (``AlterUniqueTogether`` drops and creates its
+    indexes in set order), so the order of their statements changes with ``PYTHONHASHSEED``;
+    the text order of the statements does not, and two identical runs report the same ``sql``.
+    """
+    return len(statements) == len(kept) == 1 and statements < kept
 
 
 def lint_operations(
