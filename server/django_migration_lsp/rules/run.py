@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..facts_schema import OperationFacts
 from ..findings import RenderedOperation
-from .catalogue import RULES, Rule, docs_url
+from .catalogue import RULES, TIGHTENED_NOT_NULL, Rule, docs_url
 from .facts import facts_hits
 from .lock_rules import LockContext, lock_hits, runpython_hit, validated_not_null
 from .locks import StatementLocks, statement_locks, type_change_rewrites
@@ -44,6 +44,8 @@ class RuleHit:
     lock: StatementLocks | None = None
     #: overrides the rule's default severity (``info`` for a contract-step drop)
     severity: str | None = None
+    #: overrides the rule's why and fix (NOT_NULL on an existing column)
+    advice: str | None = None
 
 
 def _leaves(ops: list[RenderedOperation]) -> list[RenderedOperation]:
@@ -75,8 +77,16 @@ class _Hits:
         key = (code, op.index, op.sub_index)
         kept = self.by_key.get(key)
         if kept is None or _shown_first(statements, kept.statements):
-            hit = RuleHit(code, op.index, op.sub_index, statements, detail, lock, severity)
+            advice = _advice(code, OperationFacts.from_dict(op.facts))
+            hit = RuleHit(code, op.index, op.sub_index, statements, detail, lock, severity, advice)
             self.by_key[key] = hit
+
+
+def _advice(code: str, facts: OperationFacts) -> str | None:
+    """The why and fix of a NOT_NULL that tightens an existing column (not an added one)."""
+    altered = facts.column_altered
+    tightens = altered is not None and altered.old_null is True and altered.new_null is False
+    return TIGHTENED_NOT_NULL if code == "NOT_NULL" and tightens else None
 
 
 def _shown_first(statements: tuple[str, ...], kept: tuple[str, ...]) -> bool:
@@ -243,4 +253,4 @@ def message_for(hit: RuleHit, rule: Rule) -> str:
         what = f"{what}. It takes {hit.lock.mode} on {tables} and {hit.lock.cost()}"
     if hit.severity == "info":
         return f"{what}."  # the detail says why it is safe
-    return f"{what}. {rule.why} {rule.fix}"
+    return f"{what}. {hit.advice or f'{rule.why} {rule.fix}'}"
