@@ -144,7 +144,17 @@ def lint_operations(
                 hits.add(op, code, (), detail)
         if facts.runsql is not None:
             _runsql_rules(op, facts, ctx, hits)
-    return list(hits.by_key.values())
+    return [hit for hit in hits.by_key.values() if not _default_set_later(hit, ctx)]
+
+
+def _default_set_later(hit: RuleHit, ctx: MigrationContext) -> bool:
+    """A NOT_NULL column that a later operation gives a database default (RunSQL ``SET
+    DEFAULT``, django-add-default-value): it ends the migration with one. Only where no other
+    session sees the column in between (one transaction: atomic, transactional DDL)."""
+    if hit.code != "NOT_NULL" or len(hit.statements) != 1:
+        return False
+    one_transaction = ctx.atomic and ctx.vendor in ("postgresql", "sqlite")
+    return one_transaction and ctx.ends_with_default(hit.statements[0])
 
 
 def _sql_rules(
