@@ -89,6 +89,22 @@ class MigrationSource:
     operations_list_span: Span | None = None
     #: the parsed module (None on a syntax error), so no reader parses the file again
     tree: ast.Module | None = field(default=None, repr=False, compare=False)
+    #: each ``operations =`` of the class body: (``connection.vendor`` test or None, its mapping)
+    operation_variants: list[tuple[tuple[str, str] | None, dict[str, object]]] = field(
+        default_factory=list, repr=False, compare=False
+    )
+
+    def for_vendor(self, vendor: str) -> MigrationSource:
+        """Map the ``operations =`` Django runs on ``vendor`` (the last one whose
+        ``connection.vendor`` test holds, as the class body runs top to bottom)."""
+        chosen = None
+        for test, fields in self.operation_variants:
+            if test is None or (test[1] == vendor) == (test[0] == "=="):
+                chosen = fields
+        if chosen is not None:
+            for name, value in chosen.items():
+                setattr(self, name, value)
+        return self
 
     def operation(self, op_index: int | None, sub_index: int | None = None) -> OperationSpan | None:
         if op_index is None or self.operations is None or not 0 <= op_index < len(self.operations):
@@ -272,35 +288,103 @@ def parse_migration_source(text: str, path: str | None = None) -> MigrationSourc
 
 
 def _map_migration_class(node: ast.ClassDef, source: MigrationSource, cols: _Columns) -> None:
-    """The Migration class: its range, and each element of its literal ``operations`` list."""
+    """The Migration class: its range, and each element of its literal ``operations`` list.
+
+    An ``operations =`` inside ``if connection.vendor == "…":`` (or its ``else``) in the class
+    body is mapped too, with the vendors it applies to; :meth:`MigrationSource.for_vendor` picks.
+    """
     source.class_span = cols.span(node)
-    for stmt in node.body:
+    for vendor_test, stmt, value in _operations_assignments(node.body, None):
+        _map_operations(stmt, value, source, cols)
+        source.operation_variants.append((vendor_test, _operations_fields(source)))
+    plain = [fields for test, fields in source.operation_variants if test is None]
+    if plain or source.operation_variants:  # no vendor known yet: the plain one, else the first
+        _set_operations_fields(source, (plain or [source.operation_variants[0][1]])[-1])
+
+
+_OPERATION_FIELDS = (
+    "operations_span",
+    "operations_line_span",
+    "operations_list_span",
+    "operations",
+    "ignore_migration",
+    "ignore_migration_span",
+)
+
+
+def _operations_fields(source: MigrationSource) -> dict[str, object]:
+    return {name: getattr(source, name) for name in _OPERATION_FIELDS}
+
+
+def _set_operations_fields(source: MigrationSource, fields: dict[str, object]) -> None:
+    for name, value in fields.items():
+        setattr(source, name, value)
+
+
+def _vendor_test(test: ast.AST) -> tuple[str, str] | None:
+    """``("==", "postgresql")`` for ``connection.vendor == "postgresql"`` (or ``!=``)."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return None
+    left, right = test.left, test.comparators[0]
+    if isinstance(left, ast.Constant):
+        left, right = right, left
+    if not (isinstance(left, ast.Attribute) and left.attr == "vendor"):
+        return None
+    if not (isinstance(right, ast.Constant) and isinstance(right.value, str)):
+        return None
+    op = {ast.Eq: "==", ast.NotEq: "!="}.get(type(test.ops[0]))
+    return (op, right.value) if op else None
+
+
+def _negate(test: tuple[str, str] | None) -> tuple[str, str] | None:
+    if test is None:
+        return None
+    return ("!=" if test[0] == "==" else "==", test[1])
+
+
+def _operations_assignments(body: list[ast.stmt], vendor_test: tuple[str, str] | None):
+    """(vendor test, statement, value) of each ``operations =`` in a class body, in order."""
+    for stmt in body:
+        if isinstance(stmt, ast.If):
+            test = _vendor_test(stmt.test)
+            yield from _operations_assignments(stmt.body, test or vendor_test)
+            yield from _operations_assignments(stmt.orelse, _negate(test) or vendor_test)
+            continue
         target, value = None, None
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
             target, value = stmt.targets[0], stmt.value
         elif isinstance(stmt, ast.AnnAssign):
             target, value = stmt.target, stmt.value
-        if not (isinstance(target, ast.Name) and target.id == "operations"):
-            continue
-        source.operations_span = cols.span(stmt)
-        source.operations_line_span = cols.line_span(stmt.lineno)
-        if isinstance(value, (ast.List, ast.Tuple)):
-            source.operations_list_span = cols.span(value)
-            source.operations = []
-            for index, element in enumerate(value.elts):
-                op = OperationSpan(index, cols.span(element), callee_name(element), node=element)
-                if op.name == "SeparateDatabaseAndState" and isinstance(element, ast.Call):
-                    subs = _sub_list(element)
-                    if isinstance(subs, (ast.List, ast.Tuple)):
-                        op.sub_operations = [
-                            OperationSpan(i, cols.span(e), callee_name(e), node=e)
-                            for i, e in enumerate(subs.elts)
-                        ]
-                _apply_ignores(op, source.ignore_comments)
-                source.operations.append(op)
-                if op.name and op.name.endswith("IgnoreMigration"):
-                    source.ignore_migration = True
-                    source.ignore_migration_span = op.span
+        if isinstance(target, ast.Name) and target.id == "operations":
+            yield vendor_test, stmt, value
+
+
+def _map_operations(
+    stmt: ast.stmt, value: ast.AST | None, source: MigrationSource, cols: _Columns
+) -> None:
+    """Map one ``operations = [...]`` assignment onto ``source``."""
+    source.operations_span = cols.span(stmt)
+    source.operations_line_span = cols.line_span(stmt.lineno)
+    source.operations_list_span, source.operations = None, None
+    source.ignore_migration, source.ignore_migration_span = False, None
+    if not isinstance(value, (ast.List, ast.Tuple)):
+        return
+    source.operations_list_span = cols.span(value)
+    source.operations = []
+    for index, element in enumerate(value.elts):
+        op = OperationSpan(index, cols.span(element), callee_name(element), node=element)
+        if op.name == "SeparateDatabaseAndState" and isinstance(element, ast.Call):
+            subs = _sub_list(element)
+            if isinstance(subs, (ast.List, ast.Tuple)):
+                op.sub_operations = [
+                    OperationSpan(i, cols.span(e), callee_name(e), node=e)
+                    for i, e in enumerate(subs.elts)
+                ]
+        _apply_ignores(op, source.ignore_comments)
+        source.operations.append(op)
+        if op.name and op.name.endswith("IgnoreMigration"):
+            source.ignore_migration = True
+            source.ignore_migration_span = op.span
 
 
 def unknown_ignore_codes(source: MigrationSource, known: set[str]) -> list[tuple[str, Span]]:

@@ -67,6 +67,8 @@ def verdict(
 
     ``lock_timeout``: the connection sets one for every session (its ``OPTIONS``).
     """
+    if source is not None:
+        source.for_vendor(vendor)  # operations assigned under ``if connection.vendor == …``
     excluded = {c.upper() for c in options.exclude_migration_tests}
     all_errors, made_errors = options.warnings_as_errors_codes()
     findings: list[Finding] = []

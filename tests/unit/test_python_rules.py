@@ -27,6 +27,16 @@ def test_get_model_is_fine():
     assert codes(info(src)) == []
 
 
+def test_variable_name_matches_model_case_insensitively():
+    # get_model('dcim', 'device') returns Device: the lookup ignores case.
+    src = "def forwards(apps, schema_editor):\n    Device = apps.get_model('dcim', 'device')\n"
+    assert codes(info(src)) == []
+    src = "def forwards(apps, schema_editor):\n    Device = apps.get_model('dcim.DEVICE')\n"
+    assert codes(info(src)) == []
+    src = "def forwards(apps, schema_editor):\n    Site = apps.get_model('dcim', 'device')\n"
+    assert codes(info(src)) == ["RUNPYTHON_MODEL_VARIABLE_NAME"]
+
+
 def test_imported_model_and_variable_name():
     src = "def forwards(apps, schema_editor):\n    Item.objects.update(x=1)\n"
     assert codes(info(src, {"Item": "model"})) == ["RUNPYTHON_MODEL_IMPORT"]

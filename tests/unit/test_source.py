@@ -112,3 +112,41 @@ def test_read_source_file_locates_bad_bytes(tmp_path):
     assert "UTF-8" in info.value.message
     path.write_bytes(b"# -*- coding: latin-1 -*-\ny = 'caf\xe9'\n")
     assert "café" in read_source_file(str(path))
+
+
+VENDOR_BRANCHES = """\
+from django.db import connection, migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0001_initial")]
+
+    if connection.vendor == "postgresql":
+        operations = [
+            migrations.RunSQL("SELECT 1", "SELECT 1"),
+            migrations.RunSQL("DROP TABLE shop_item"),
+        ]
+    else:
+        operations = [
+            migrations.RunSQL("SELECT 2"),
+        ]
+"""
+
+
+def test_operations_under_a_connection_vendor_test_map_to_their_calls():
+    # wagtail assigns ``operations`` inside ``if connection.vendor == "postgresql":``
+    source = parse_migration_source(VENDOR_BRANCHES)
+    assert source.for_vendor("postgresql").span_for(1) == Span(10, 12, 10, 53)
+    assert [op.span.line for op in source.operations] == [9, 10]
+    assert source.for_vendor("sqlite").span_for(0) == Span(14, 12, 14, 41)
+    assert len(source.operations) == 1
+
+
+def test_static_findings_of_a_vendor_branch_point_at_the_operation():
+    from django_migration_lsp.config import LintOptions
+    from django_migration_lsp.verdicts import static_verdict
+
+    source = parse_migration_source(VENDOR_BRANCHES)
+    result = static_verdict("shop", "0002", None, source, LintOptions(), "postgresql")
+    reversible = [f for f in result.findings if f.code == "RUNSQL_REVERSIBLE"]
+    assert [f.span.line for f in reversible] == [10]

@@ -30,6 +30,17 @@ def docs_url(code: str) -> str:
     return f"{DOCS_BASE}#{code.lower().replace('_', '-')}"
 
 
+#: NOT_NULL on an existing column (AlterField null=True -> null=False): old code writes NULL for
+#: it (Django inserts every field), so adding the column as null=True is no advice here.
+TIGHTENED_NOT_NULL = (
+    "Old code still running during the deploy writes NULL to this column (the field is still "
+    "null=True there), and the database rejects those rows. First release: make every code path "
+    "set a value and backfill the NULL rows (RunPython or UPDATE, in batches); a later release "
+    "makes it NOT NULL. On PostgreSQL 12+ that AlterField need not scan under its lock: add "
+    "CHECK (column IS NOT NULL) NOT VALID, VALIDATE it in the next migration, then SET NOT NULL "
+    "(it trusts the valid check) and drop the check (the NOT_NULL_SCAN rewrite of `fix`)."
+)
+
 _RULES = [
     Rule(
         "NOT_NULL",

@@ -136,7 +136,11 @@ def model_import_issues(info: FunctionInfo) -> list[str]:
 
 
 def variable_name_issues(info: FunctionInfo) -> list[tuple[str, str]]:
-    """(variable, model) for ``X = apps.get_model('app', 'Y')`` with X != Y."""
+    """(variable, model) for ``X = apps.get_model('app', 'Y')`` with X != Y.
+
+    ``get_model`` looks the model name up case-insensitively, so ``Device = get_model('dcim',
+    'device')`` names the variable after the model and is fine.
+    """
     func = _parse_function(info)
     if func is None:
         return []
@@ -145,7 +149,7 @@ def variable_name_issues(info: FunctionInfo) -> list[tuple[str, str]]:
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target = node.targets[0]
             model = _get_model_name(node.value)
-            if isinstance(target, ast.Name) and model and target.id != model:
+            if isinstance(target, ast.Name) and model and target.id.lower() != model.lower():
                 issues.append((target.id, model))
     return issues
 

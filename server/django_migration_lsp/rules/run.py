@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..facts_schema import OperationFacts
 from ..findings import RenderedOperation
-from .catalogue import RULES, Rule, docs_url
+from .catalogue import RULES, TIGHTENED_NOT_NULL, Rule, docs_url
 from .facts import facts_hits
 from .lock_rules import LockContext, lock_hits, runpython_hit, validated_not_null
 from .locks import StatementLocks, statement_locks, type_change_rewrites
@@ -44,6 +44,8 @@ class RuleHit:
     lock: StatementLocks | None = None
     #: overrides the rule's default severity (``info`` for a contract-step drop)
     severity: str | None = None
+    #: overrides the rule's why and fix (NOT_NULL on an existing column)
+    advice: str | None = None
 
 
 def _leaves(ops: list[RenderedOperation]) -> list[RenderedOperation]:
@@ -73,9 +75,28 @@ class _Hits:
         severity: str | None = None,
     ) -> None:
         key = (code, op.index, op.sub_index)
-        if key not in self.by_key:
-            hit = RuleHit(code, op.index, op.sub_index, statements, detail, lock, severity)
+        kept = self.by_key.get(key)
+        if kept is None or _shown_first(statements, kept.statements):
+            advice = _advice(code, OperationFacts.from_dict(op.facts))
+            hit = RuleHit(code, op.index, op.sub_index, statements, detail, lock, severity, advice)
             self.by_key[key] = hit
+
+
+def _advice(code: str, facts: OperationFacts) -> str | None:
+    """The why and fix of a NOT_NULL that tightens an existing column (not an added one)."""
+    altered = facts.column_altered
+    tightens = altered is not None and altered.old_null is True and altered.new_null is False
+    return TIGHTENED_NOT_NULL if code == "NOT_NULL" and tightens else None
+
+
+def _shown_first(statements: tuple[str, ...], kept: tuple[str, ...]) -> bool:
+    """Of two single statements hitting one code on one operation, the one a finding shows.
+
+    Django renders some operations from sets (``AlterUniqueTogether`` drops and creates its
+    indexes in set order), so the order of their statements changes with ``PYTHONHASHSEED``;
+    the text order of the statements does not, and two identical runs report the same ``sql``.
+    """
+    return len(statements) == len(kept) == 1 and statements < kept
 
 
 def lint_operations(
@@ -123,7 +144,17 @@ def lint_operations(
                 hits.add(op, code, (), detail)
         if facts.runsql is not None:
             _runsql_rules(op, facts, ctx, hits)
-    return list(hits.by_key.values())
+    return [hit for hit in hits.by_key.values() if not _default_set_later(hit, ctx)]
+
+
+def _default_set_later(hit: RuleHit, ctx: MigrationContext) -> bool:
+    """A NOT_NULL column that a later operation gives a database default (RunSQL ``SET
+    DEFAULT``, django-add-default-value): it ends the migration with one. Only where no other
+    session sees the column in between (one transaction: atomic, transactional DDL)."""
+    if hit.code != "NOT_NULL" or len(hit.statements) != 1:
+        return False
+    one_transaction = ctx.atomic and ctx.vendor in ("postgresql", "sqlite")
+    return one_transaction and ctx.ends_with_default(hit.statements[0])
 
 
 def _sql_rules(
@@ -153,6 +184,8 @@ def _sql_rules(
             continue
         if hit.code == "NOT_NULL" and _not_null_checked(facts):
             continue
+        if hit.code == "ADD_UNIQUE" and rebuild:
+            continue  # the rebuilt table's unique indexes, re-created: its facts say what is new
         if _contract_step(hit.statement, facts):
             detail = f"{hit.detail}, {CONTRACT_NOTE}".lstrip(", ")
             hits.add(op, hit.code, (hit.statement,), detail, lock, severity="info")
@@ -232,4 +265,4 @@ def message_for(hit: RuleHit, rule: Rule) -> str:
         what = f"{what}. It takes {hit.lock.mode} on {tables} and {hit.lock.cost()}"
     if hit.severity == "info":
         return f"{what}."  # the detail says why it is safe
-    return f"{what}. {rule.why} {rule.fix}"
+    return f"{what}. {hit.advice or f'{rule.why} {rule.fix}'}"

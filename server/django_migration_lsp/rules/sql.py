@@ -106,6 +106,14 @@ class MigrationContext:
     created_tables: set[str] = field(default_factory=set)
     exclusive_lock: bool = False
     pending_index: list[tuple[int, str, str]] = field(default_factory=list)
+    #: (table, column) -> whether the last statement touching its default left one set
+    column_defaults: dict[tuple[str, str | None], bool] = field(default_factory=dict)
+
+    def ends_with_default(self, statement: str) -> bool:
+        """The column ``statement`` alters has a database default once the migration is done."""
+        skel = skeleton(statement)
+        table = _alter_table(skel)
+        return bool(table) and self.column_defaults.get((table, _column(skel))) is True
 
 
 def _table_detail(table: str | None, column: str | None = None) -> str:
@@ -190,8 +198,12 @@ def analyse_operation(
         # NOT NULL: as the reference, a default set and dropped again does not count
         if DEFAULT_NOT_NULL.search(skel) or SET_DEFAULT.search(skel):
             has_default = True
+            if table:
+                ctx.column_defaults[(table, _column(skel))] = True
         if DROP_DEFAULT.search(skel):
             has_default = False
+            if table:
+                ctx.column_defaults[(table, _column(skel))] = False
         hits.extend(_index_hits(statement, skel, ctx))
     if not_null is not None and not has_default:
         hits.append(not_null)
