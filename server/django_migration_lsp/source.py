@@ -10,6 +10,7 @@ import ast
 import io
 import re
 import tokenize
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .findings import Span
@@ -342,7 +343,9 @@ def _negate(test: tuple[str, str] | None) -> tuple[str, str] | None:
     return ("!=" if test[0] == "==" else "==", test[1])
 
 
-def _operations_assignments(body: list[ast.stmt], vendor_test: tuple[str, str] | None):
+def _operations_assignments(
+    body: list[ast.stmt], vendor_test: tuple[str, str] | None
+) -> Iterator[tuple[tuple[str, str] | None, ast.stmt, ast.expr | None]]:
     """(vendor test, statement, value) of each ``operations =`` in a class body, in order."""
     for stmt in body:
         if isinstance(stmt, ast.If):

@@ -113,7 +113,7 @@ class MigrationContext:
         """The column ``statement`` alters has a database default once the migration is done."""
         skel = skeleton(statement)
         table = _alter_table(skel)
-        return bool(table) and self.column_defaults.get((table, _column(skel))) is True
+        return table is not None and self.column_defaults.get((table, _column(skel))) is True
 
 
 def _table_detail(table: str | None, column: str | None = None) -> str:
