@@ -11,12 +11,11 @@ raised on. docs/internals.md documents each key; a test compares that table with
 from __future__ import annotations
 
 import dataclasses
+import functools
+import types
+import typing
 from dataclasses import dataclass
 from typing import Any
-
-import cattrs
-
-_converter = cattrs.Converter(detailed_validation=False)
 
 
 @dataclass(frozen=True)
@@ -175,8 +174,8 @@ class OperationFacts:
             if value is None or (dataclasses.is_dataclass(kind) and not isinstance(value, dict)):
                 continue
             try:
-                values[f.name] = _converter.structure(value, kind)
-            except (cattrs.BaseValidationError, TypeError, ValueError, AttributeError, KeyError):
+                values[f.name] = _structure(value, kind)
+            except (TypeError, ValueError):
                 continue
         return cls(**values)
 
@@ -189,6 +188,49 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     return value
+
+
+def _structure(value: Any, kind: Any) -> Any:
+    """``value`` (plain JSON data) as ``kind``; ``TypeError`` when it does not fit.
+
+    Written by hand rather than with cattrs: this module runs in the worker, inside the user's
+    interpreter, which has Django and our package only; the schema needs just these shapes
+    (optional, tuples of, dicts of, str/int/bool, the frozen dataclasses above)."""
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin is typing.Union or origin is types.UnionType:
+        if value is None:
+            return None
+        return _structure(value, next(a for a in args if a is not type(None)))
+    if dataclasses.is_dataclass(kind) and isinstance(kind, type):
+        if not isinstance(value, dict):
+            raise TypeError(f"{kind.__name__} needs a mapping")
+        hints = _hints(kind)
+        given = {k: v for k, v in value.items() if k in hints and v is not None}
+        return kind(**{k: _structure(v, hints[k]) for k, v in given.items()})
+    if origin is tuple:
+        if not isinstance(value, (list, tuple)):
+            raise TypeError("a list is needed")
+        return tuple(_structure(v, args[0]) for v in value)
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise TypeError("a mapping is needed")
+        return {str(k): _structure(v, args[1]) for k, v in value.items()}
+    return _scalar(value, kind)
+
+
+def _scalar(value: Any, kind: Any) -> Any:
+    if kind is Any:
+        return value
+    if kind is int and isinstance(value, bool):
+        raise TypeError("a number is needed")
+    if isinstance(kind, type) and isinstance(value, kind):
+        return value
+    raise TypeError(f"{kind!r} is needed, not {type(value).__name__}")
+
+
+@functools.cache
+def _hints(kind: type) -> dict[str, Any]:
+    return typing.get_type_hints(kind)
 
 
 FIELD_TYPES: dict[str, Any] = {
