@@ -16,9 +16,7 @@ getrusage of a fresh wrapper process per measurement). Figures, not asserts: see
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -27,23 +25,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from generate_project import generate  # noqa: E402
-
-MEASURE = (
-    "import resource, subprocess, sys, time, json\n"
-    "t = time.perf_counter()\n"
-    "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
-    "dt = time.perf_counter() - t\n"
-    "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-    "print(json.dumps({'seconds': dt, 'rss_kb': rss, 'rc': p.returncode,"
-    " 'stderr': p.stderr.decode()[-400:]}))\n"
-)
-
-
-def measure(cmd: list[str], cwd: Path, env: dict[str, str]) -> dict:
-    out = subprocess.run(
-        [sys.executable, "-c", MEASURE, *cmd], cwd=cwd, env=env, capture_output=True, text=True
-    )
-    return json.loads(out.stdout)
+from measure import measure  # noqa: E402
 
 
 def main() -> None:

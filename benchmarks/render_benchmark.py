@@ -28,24 +28,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from generate_project import generate  # noqa: E402
-
-MEASURE = (
-    "import resource, subprocess, sys, time, json\n"
-    "t = time.perf_counter()\n"
-    "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
-    "dt = time.perf_counter() - t\n"
-    "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-    "print(json.dumps({'seconds': dt, 'cpu': u.ru_utime + u.ru_stime, 'rss_kb': u.ru_maxrss,"
-    " 'rc': p.returncode}))\n"
-)
-
-
-def measure(cmd: list[str], cwd: Path, env: dict[str, str]) -> dict:
-    """Wall and CPU seconds (user + system) and peak RSS of ``cmd`` in a fresh process."""
-    out = subprocess.run(
-        [sys.executable, "-c", MEASURE, *cmd], cwd=cwd, env=env, capture_output=True, text=True
-    )
-    return json.loads(out.stdout)
+from measure import measure  # noqa: E402
 
 
 def render_only(python: str, project: Path, env: dict[str, str], *flags: str) -> dict:
