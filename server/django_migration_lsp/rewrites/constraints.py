@@ -9,7 +9,7 @@ import ast
 
 from .concurrent_index import field_call
 from .model import Proposal, RenderedOp
-from .pieces import Piece, concurrent_index, not_valid_then_validate, unique_using_index
+from .pieces import not_valid_then_validate, steps_of, unique_using_index
 from .pysource import PySource, call_name, constant, edited_call, keyword
 
 
@@ -51,17 +51,7 @@ def unique_on_field(source: PySource, call: ast.Call, rendered: RenderedOp) -> P
         return None
     if constant(keyword(field, "db_index")) is True or constant(keyword(field, "primary_key")):
         return None
-    pieces: list[Piece] = []
-    other = 0
-    for statement in rendered.statements:
-        unique = unique_using_index(statement)
-        index = concurrent_index(statement) if unique is None else None
-        if unique:
-            pieces += unique
-        elif index:
-            pieces.append(index)
-        else:
-            other += 1
+    pieces, other = steps_of(rendered.statements, unique_using_index)
     if not any(p.sql[0].startswith("CREATE UNIQUE") for p in pieces):
         return None
     return Proposal(

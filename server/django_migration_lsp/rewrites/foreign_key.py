@@ -8,7 +8,7 @@ import ast
 
 from .concurrent_index import field_call
 from .model import Proposal, RenderedOp
-from .pieces import Piece, concurrent_index, inline_foreign_key
+from .pieces import inline_foreign_key, steps_of
 from .pysource import PySource, call_name, constant, edited_call, keyword
 
 FOREIGN_KEYS = ("ForeignKey", "OneToOneField")
@@ -21,17 +21,7 @@ def add_foreign_key(source: PySource, call: ast.Call, rendered: RenderedOp) -> P
         return None
     if constant(keyword(field, "db_constraint")) is False or call_name(field) == "OneToOneField":
         return None  # no constraint; a one-to-one's unique constraint is another rewrite's
-    pieces: list[Piece] = []
-    other = 0
-    for statement in rendered.statements:
-        fk = inline_foreign_key(statement)
-        index = concurrent_index(statement) if fk is None else None
-        if fk:
-            pieces += fk
-        elif index:
-            pieces.append(index)
-        else:
-            other += 1
+    pieces, other = steps_of(rendered.statements, inline_foreign_key)
     if not any("FOREIGN KEY" in p.sql[0] for p in pieces):
         return None
     return Proposal(

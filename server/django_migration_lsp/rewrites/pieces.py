@@ -10,6 +10,7 @@ ones in Django's statements.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -100,3 +101,22 @@ def inline_foreign_key(statement: str) -> tuple[Piece, Piece] | None:
         f"REFERENCES {m['target']} ({m['to']}){m['deferrable'] or ''}"
     )
     return not_valid_then_validate(add)
+
+
+def steps_of(
+    statements: Iterable[str], safe: Callable[[str], tuple[Piece, Piece] | None]
+) -> tuple[list[Piece], int]:
+    """Each statement as its ``safe`` steps, else as a concurrent index build: (the pieces, how
+    many statements neither answers and so stay as the operation ran them)."""
+    pieces: list[Piece] = []
+    other = 0
+    for statement in statements:
+        steps = safe(statement)
+        index = concurrent_index(statement) if steps is None else None
+        if steps:
+            pieces += steps
+        elif index:
+            pieces.append(index)
+        else:
+            other += 1
+    return pieces, other
