@@ -133,8 +133,8 @@ def write(result: FixResult) -> None:
 def compute(args: argparse.Namespace, root: Path) -> FixResult | str:
     """The rewrite of the migration named on the command line, or why there is none."""
     from .config import ConfigError, load_options
-    from .django_side.loading import ProjectLoadError
     from .engine import LintSession
+    from .load_errors import ProjectLoadError
     from .rewrite_inputs import MigrationNotFound, migration_input, resolve_key
     from .rewrites import fix_migration
 

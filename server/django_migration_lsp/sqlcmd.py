@@ -43,7 +43,7 @@ def run_sql(args: argparse.Namespace, fail: Any, reexec: Any = None) -> int:
     if not root.is_dir():
         return fail(f"PROJECT_DIR {project!r} is not a directory.")
     from .config import ConfigError, load_options
-    from .django_side.loading import ProjectLoadError
+    from .load_errors import ProjectLoadError
 
     try:
         options = load_options(root, {"settings": args.settings, "database": args.database})
