@@ -18,7 +18,7 @@ import pytest
 
 from django_migration_lsp.rules import mysql_ddl
 
-from .conftest import INITIAL, run_cli
+from .conftest import INITIAL, hide_mysqldb, run_cli
 
 needs_driver = pytest.mark.skipif(
     importlib.util.find_spec("MySQLdb") is None and importlib.util.find_spec("pymysql") is None,
@@ -148,6 +148,16 @@ def test_mysql_messages_teach_online_ddl(mysql_project):
     unique = message("0013_plain", "ADD_UNIQUE")
     assert mysql_ddl.UNIQUE_NOTE in unique and "ACCESS EXCLUSIVE" not in unique
     assert "deduplicate" in unique
+
+
+def test_without_a_driver_the_facts_still_decide(mysql_project, tmp_path):
+    """No MySQL driver: nothing renders, and the facts give the verdicts (AlterOrderWithRespectTo
+    adds ``_order`` NOT NULL; the AlterField facts say which change tightens)."""
+    result = _lint(mysql_project, {"MYSQL_RULES_PYMYSQL": "", **hide_mysqldb(tmp_path)})
+    assert "Did you install mysqlclient?" in (result.migration("shop", "0009_order")["error"] or "")
+    assert result.codes("shop", "0009_order") == ["NOT_NULL"]
+    assert result.codes("shop", "0002_tighten") == ["NOT_NULL"]
+    assert result.codes("shop", "0003_comment") == []
 
 
 def test_varchar_length_classes():

@@ -9,13 +9,19 @@ findings the driver drops are unique constraints Django's Oracle schema editor n
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
 
+from django_migration_lsp.findings import RenderedOperation
+from django_migration_lsp.rules.run import lint_operations
+
 from .conftest import INITIAL, run_cli
 
-pytest.importorskip("oracledb")
+needs_oracledb = pytest.mark.skipif(
+    importlib.util.find_spec("oracledb") is None, reason="oracledb is not installed"
+)
 
 ORACLE_SETTINGS = """
 DATABASES = {"default": {"ENGINE": "django.db.backends.oracle", "NAME": "orcl",
@@ -77,6 +83,7 @@ def _findings(root: Path, env: dict[str, str]) -> tuple[set[tuple[str, str]], di
     return found, document
 
 
+@needs_oracledb
 def test_oracle_verdicts_with_the_driver_are_never_worse(project, tmp_path):
     root = project({"shop": _migrations()}, extra_settings=ORACLE_SETTINGS)
     facts_only, without = _findings(root, _hide_oracle_drivers(tmp_path))
@@ -95,3 +102,18 @@ def test_oracle_verdicts_with_the_driver_are_never_worse(project, tmp_path):
         ("0010_rename", "RENAME_COLUMN"),
     }
     assert expected <= rendered
+
+
+def test_oracle_modify_default_null_drops_the_default():
+    """Oracle drops the default an AddField was added with by ``MODIFY "COL" DEFAULT NULL``: the
+    column is left NOT NULL without one (as Django's other backends' ``DROP DEFAULT``)."""
+    add = RenderedOperation(
+        0,
+        "AddField",
+        "Add field stock to item",
+        [
+            'ALTER TABLE "SHOP_ITEM" ADD "STOCK" NUMBER(11) DEFAULT 0 NOT NULL;',
+            'ALTER TABLE "SHOP_ITEM" MODIFY "STOCK" DEFAULT NULL;',
+        ],
+    )
+    assert [hit.code for hit in lint_operations([add], "oracle", atomic=True)] == ["NOT_NULL"]
