@@ -80,6 +80,10 @@ OPERATIONS = {
     ),
     "0014_note": 'migrations.AddField("item", "note", models.TextField(null=True))',
     "0015_stock": 'migrations.AddField("item", "stock", models.IntegerField(default=0))',
+    "0016_collation": (
+        'migrations.AlterField("item", "name", models.CharField(max_length=64, null=True, '
+        'db_comment="c", db_collation="utf8mb4_bin"))'
+    ),
 }
 #: what lint reports per migration on MariaDB 10.11 (offline), and why
 EXPECTED = {
@@ -97,6 +101,7 @@ EXPECTED = {
     "0013_plain": ["ADD_UNIQUE"],
     "0014_note": [],
     "0015_stock": ["NOT_NULL"],
+    "0016_collation": ["ALTER_COLUMN"],  # same type, another collation
 }
 
 
@@ -148,6 +153,7 @@ def test_mysql_messages_teach_online_ddl(mysql_project):
     unique = message("0013_plain", "ADD_UNIQUE")
     assert mysql_ddl.UNIQUE_NOTE in unique and "ACCESS EXCLUSIVE" not in unique
     assert "deduplicate" in unique
+    assert message("0016_collation", "ALTER_COLUMN").endswith(mysql_ddl.COLLATION_CHANGE)
 
 
 def test_without_a_driver_the_facts_still_decide(mysql_project, tmp_path):
@@ -187,7 +193,8 @@ def mariadb():
 
 TABLE = (
     "CREATE TABLE t (id integer AUTO_INCREMENT PRIMARY KEY, name varchar(50) NOT NULL, "
-    "price integer NULL, code varchar(100) NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
+    "price integer NULL, code varchar(100) NOT NULL, KEY t_code (code)) ENGINE=InnoDB "
+    "DEFAULT CHARSET=utf8mb4"
 )
 ROWS = "INSERT INTO t (name, price, code) VALUES ('a', 1, 'x'), ('b', 2, 'y')"
 
@@ -235,6 +242,21 @@ ONLINE = [
     ("ALTER TABLE t MODIFY name varchar(50) NOT NULL COMMENT 'c'", "ALGORITHM=INSTANT", None),
     ("ALTER TABLE t ADD CONSTRAINT u UNIQUE (name)", "ALGORITHM=INPLACE, LOCK=NONE", None),
     ("CREATE INDEX i ON t (price)", "ALGORITHM=INPLACE LOCK=NONE", None),
+    (
+        "ALTER TABLE t MODIFY name varchar(50) COLLATE utf8mb4_bin NOT NULL",
+        "ALGORITHM=INSTANT",
+        None,
+    ),
+    (
+        "ALTER TABLE t MODIFY code varchar(100) COLLATE utf8mb4_bin NOT NULL",
+        "ALGORITHM=INSTANT",
+        "ALGORITHM=INSTANT",
+    ),
+    (
+        "ALTER TABLE t MODIFY code varchar(100) COLLATE utf8mb4_bin NOT NULL",
+        "ALGORITHM=INPLACE, LOCK=NONE",
+        None,
+    ),
 ]
 
 

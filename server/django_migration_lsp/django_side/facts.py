@@ -217,6 +217,8 @@ def _alter_field(op: Any, at: _Around) -> OperationFacts:
             new_unique=bool(new.unique),
             db_default=_has_db_default(new),
             not_null_checked=_has_not_null_check(old_model, old.name),
+            old_collation=getattr(old, "db_collation", None) or "",
+            new_collation=getattr(new, "db_collation", None) or "",
         )
     )
 

@@ -46,9 +46,19 @@ def changes_type(facts: OperationFacts) -> bool | None:
     altered = facts.column_altered
     if altered is None or altered.old_type is None or altered.new_type is None:
         return None
+    if recollates(facts):
+        return True
     if altered.old_type == altered.new_type:
         return False
     return not widens_in_place(altered.old_type, altered.new_type)
+
+
+def recollates(facts: OperationFacts) -> bool:
+    """The AlterField changes the column's collation (``db_collation``)."""
+    altered = facts.column_altered
+    if altered is None or altered.old_collation is None or altered.new_collation is None:
+        return False
+    return altered.old_collation != altered.new_collation
 
 
 def tightens(facts: OperationFacts) -> bool | None:
@@ -68,6 +78,15 @@ TYPE_CHANGE = (
     "(null=True), write to both and backfill in batches, switch reads, and remove the old field "
     "in a later release; or run the change with pt-online-schema-change or gh-ost, which copy "
     "the table while writes go on."
+)
+
+COLLATION_CHANGE = (
+    "A new collation changes how the column compares and sorts: old code's lookups and "
+    "uniqueness may behave differently, and indexes on the column are rebuilt. MariaDB 10.11 "
+    "runs it in place (INSTANT, or INPLACE with LOCK=NONE for an indexed column); check your "
+    "server by appending ALGORITHM=INPLACE, LOCK=NONE to the statement on a copy of the table "
+    "(it is refused when the change would copy). Safe way: make the code independent of the "
+    "collation first, or add a new field with the new collation, backfill, and switch over."
 )
 
 TIGHTENED_NOT_NULL = (
@@ -105,7 +124,9 @@ ADD_UNIQUE = (
 def advice(code: str, facts: OperationFacts) -> str | None:
     """The MySQL/MariaDB why and fix of a rule hit where online DDL decides it, else None."""
     if code == "ALTER_COLUMN":
-        return TYPE_CHANGE
+        altered = facts.column_altered
+        same_type = altered is not None and altered.old_type == altered.new_type
+        return COLLATION_CHANGE if same_type and recollates(facts) else TYPE_CHANGE
     if code == "NOT_NULL":
         return TIGHTENED_NOT_NULL if tightens(facts) else ADDED_NOT_NULL
     if code == "ADD_UNIQUE":
