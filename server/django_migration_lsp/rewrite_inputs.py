@@ -11,6 +11,7 @@ from typing import Any
 
 from .rewrites import MigrationInput, RenderedOp
 from .rewrites.inputs import rendered_ops
+from .rewrites.rename_files import models_sources
 from .source import read_source_file
 
 Key = tuple[str, str]
@@ -65,6 +66,7 @@ def migration_input(session: Any, key: Key, text: str | None = None) -> Migratio
         dependents=tuple(f"{a}.{n}" for a, n in children),
         taken_names=frozenset(n for a, n in session.disk.paths if a == key[0]),
         lock_timeout_configured=_lock_timeout_in_options(session.options.database),
+        models=models_sources(path),
     )
 
 
