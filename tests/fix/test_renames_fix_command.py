@@ -1,0 +1,57 @@
+"""``fix`` on the renames: --dry-run diffs both the migration and models.py and writes neither,
+JSON lists both files, the text output says which files changed, and a RenameModel whose
+many-to-many columns are named after the model is left alone with the reason. Offline."""
+
+from __future__ import annotations
+
+import json
+
+from .projects import cli
+from .renames import copy_rename, project_files
+
+NO_SERVER = "postgresql://nobody@127.0.0.1:1/none"
+
+
+def test_dry_run_diffs_the_migration_and_models_py_and_writes_nothing(tmp_path):
+    project = copy_rename("rename_model", tmp_path / "p")
+    before = project_files(project)
+    run = cli(project, NO_SERVER, "fix", ".", "shop", "0002", "--dry-run")
+    assert run.code == 0, run.stderr
+    assert project_files(project) == before
+    assert "+++ b/shop/migrations/0002_rename_item_product.py" in run.stdout
+    assert "+                migrations.AlterModelTable(" in run.stdout
+    assert "+++ b/shop/models.py" in run.stdout
+    assert '+        db_table = "shop_item"' in run.stdout
+    assert "would change shop/models.py" in run.stderr
+
+
+def test_json_lists_both_files_and_the_text_says_models_py_changed(tmp_path):
+    project = copy_rename("rename_field", tmp_path / "p")
+    run = cli(project, NO_SERVER, "fix", ".", "shop", "0002", "--format", "json")
+    assert run.code == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert [f["path"] for f in data["files"]] == [
+        "shop/migrations/0002_rename_item_name_title.py",
+        "shop/models.py",
+    ]
+    assert data["files"][1]["text"] == project_files(project)["models.py"]
+    [rewritten] = data["rewritten"]
+    assert rewritten["code"] == "RENAME_COLUMN"
+
+    other = copy_rename("rename_field", tmp_path / "q")
+    text = cli(other, NO_SERVER, "fix", ".", "shop", "0002")
+    assert text.code == 0, text.stderr
+    assert "changed shop/models.py" in text.stdout
+    assert project_files(other) == project_files(project)
+
+
+def test_a_rename_model_with_many_to_many_columns_named_after_it_is_left_with_the_reason(
+    tmp_path,
+):
+    project = copy_rename("rename_model_m2m", tmp_path / "p")
+    before = project_files(project)
+    run = cli(project, NO_SERVER, "fix", ".", "shop", "0002", "--code", "RENAME_TABLE")
+    assert run.code == 0, run.stderr
+    assert project_files(project) == before
+    assert "operation 0 [RENAME_TABLE] not rewritten" in run.stdout
+    assert '"tag_id" of table "shop_item_tags" are named after the model' in run.stdout
