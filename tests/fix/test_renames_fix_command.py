@@ -55,3 +55,16 @@ def test_a_rename_model_with_many_to_many_columns_named_after_it_is_left_with_th
     assert project_files(project) == before
     assert "operation 0 [RENAME_TABLE] not rewritten" in run.stdout
     assert '"tag_id" of table "shop_item_tags" are named after the model' in run.stdout
+
+
+def test_a_model_changed_in_models_py_but_not_migrated_is_not_rewritten(tmp_path):
+    """Its definition would come from models.py into the state, never reaching the database."""
+    project = copy_rename("rename_field", tmp_path / "p")
+    models_py = project / "shop" / "models.py"
+    models_py.write_text(models_py.read_text().replace("max_length=50", "max_length=80"))
+    before = project_files(project)
+    run = cli(project, NO_SERVER, "fix", ".", "shop", "0002", "--code", "RENAME_COLUMN")
+    assert run.code == 0, run.stderr
+    assert project_files(project) == before
+    assert "[RENAME_COLUMN] not rewritten: models.py changes model item" in run.stdout
+    assert "run makemigrations first" in run.stdout

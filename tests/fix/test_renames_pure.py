@@ -257,3 +257,9 @@ def test_a_field_missing_from_models_py_is_named():
     result = fix_migration(rename_input(models=models), ["RENAME_COLUMN"])
     assert not result.changed
     assert "no class named item in /p/shop/models.py" in result.skipped[0].reason
+
+
+def test_a_model_with_changes_no_migration_has_is_not_rewritten():
+    result = fix_migration(rename_input(pending_models=frozenset({"item"})), ["RENAME_COLUMN"])
+    assert not result.changed
+    assert "models.py changes model item" in result.skipped[0].reason

@@ -68,6 +68,8 @@ class MigrationInput:
     lock_timeout_configured: bool = False
     #: the app's models module(s) (the rename rewrites edit them too)
     models: tuple[SourceFile, ...] = ()
+    #: models with changes in models.py that no migration has yet (when the caller knows)
+    pending_models: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,8 @@ class RenameEdit:
     imports: tuple[str, ...]
     models_path: str
     models_edit: Edit | None
+    #: the model's lower-case name after the rename
+    model: str = ""
 
 
 def _others(statements: tuple[str, ...], kept: str) -> list[str]:
@@ -138,6 +140,7 @@ def rename_field(
         text.imports,
         model.path,
         keyword_edit(model.source, field, key, old),
+        model_name.lower(),
     )
 
 
@@ -197,6 +200,7 @@ def rename_model(
         (),
         model.path,
         db_table_edit(model, table),
+        new.lower(),
     )
 
 

@@ -24,6 +24,12 @@ NOT_LEAF = (
     "last migration; {dependents} come(s) after this one and may change it again"
 )
 
+PENDING = (
+    "models.py changes model {model} in ways no migration has yet (makemigrations would write "
+    "them): the state would take them from models.py without the database getting them; run "
+    "makemigrations first, then fix"
+)
+
 
 @dataclass(frozen=True)
 class RenamePass:
@@ -106,6 +112,9 @@ def _proposals(
         if not inp.leaf:
             reason = NOT_LEAF.format(dependents=", ".join(inp.dependents))
             skipped.append(Skipped(edit.code, edit.index, reason))
+            continue
+        if edit.model in inp.pending_models:
+            skipped.append(Skipped(edit.code, edit.index, PENDING.format(model=edit.model)))
             continue
         found.append(edit)
     return found, skipped
