@@ -144,6 +144,11 @@ def test_the_field_for_the_migration_repeats_absolute_imports_and_names_models_b
     ("models_text", "message"),
     [
         (
+            "from django.db import models\nfrom crm.models import Customer\n\nclass Item:\n"
+            "    buyer = models.ForeignKey(Customer, on_delete=models.CASCADE)\n",
+            "the relation's target `Customer` is imported from a models module",
+        ),
+        (
             "from .fields import Money\n\nclass Item:\n    price = Money()\n",
             "`Money` comes from a relative import",
         ),

@@ -72,6 +72,12 @@ def _resolve(
                     f"{where}: `{name}` comes from a relative import, which the migration "
                     "cannot repeat"
                 )
+            if id(node) in targets and ".models" in f".{statement.split()[1]}.":
+                raise SourceProblem(
+                    f"{where}: the relation's target `{name}` is imported from a models "
+                    f"module ({statement}), which a migration must not import: name it as "
+                    '"app_label.Model" in models.py'
+                )
             if name in migration_bound and migration_bound[name] != statement:
                 if _same_binding(migration, name, model.source):
                     continue
