@@ -68,3 +68,17 @@ def test_a_model_changed_in_models_py_but_not_migrated_is_not_rewritten(tmp_path
     assert project_files(project) == before
     assert "[RENAME_COLUMN] not rewritten: models.py changes model item" in run.stdout
     assert "run makemigrations first" in run.stdout
+
+
+def test_a_model_in_a_models_package_is_edited_in_its_own_file(tmp_path):
+    project = copy_rename("rename_model", tmp_path / "p")
+    shop = project / "shop"
+    (shop / "models").mkdir()
+    (shop / "models.py").rename(shop / "models" / "catalog.py")
+    (shop / "models" / "__init__.py").write_text("from .catalog import Order, Product\n")
+    run = cli(project, NO_SERVER, "fix", ".", "shop", "0002", "--code", "RENAME_TABLE")
+    assert run.code == 0, run.stderr
+    assert "also edits shop/models/catalog.py" in run.stdout
+    assert "changed shop/models/catalog.py" in run.stdout
+    assert 'db_table = "shop_item"' in (shop / "models" / "catalog.py").read_text()
+    assert (shop / "models" / "__init__.py").read_text() == "from .catalog import Order, Product\n"
