@@ -25,6 +25,12 @@ SCENARIOS = {
         "i = Item.objects.create(name='a'); Order.objects.create(product=i); "
         "print(Order.objects.get().product.name)",
     ),
+    "rename_m2m_field": (
+        "RENAME_TABLE",
+        'labels = models.ManyToManyField(Tag, db_table="shop_item_tags")',
+        "t = Tag.objects.create(label='a'); i = Item.objects.create(name='x'); "
+        "i.labels.add(t); print(i.labels.get().label)",
+    ),
     "rename_model": (
         "RENAME_TABLE",
         'db_table = "shop_item"',
