@@ -20,8 +20,8 @@ from .rename import PROPOSERS, RenameEdit
 FROM_IMPORT_RE = re.compile(r"^from (?P<module>[\w.]+) import (?P<names>.+)$")
 CODE_OF = {"RenameField": "RENAME_COLUMN", "RenameModel": "RENAME_TABLE"}
 NOT_LEAF = (
-    "the field's definition is taken from models.py, which says what it is after the app's "
-    "last migration; {dependents} come(s) after this one and may change it again"
+    "the safe form takes the model's definition from models.py, which says what it is after "
+    "the app's last migration; {dependents} come(s) after this one and may change it again"
 )
 
 PENDING = (
