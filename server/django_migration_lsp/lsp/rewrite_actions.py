@@ -15,7 +15,9 @@ from lsprotocol import types
 from ..findings import MigrationResult
 from ..rewrites import CODES, FixResult, MigrationInput, fix_migration
 from ..rewrites.inputs import dependents_in_app, rendered_ops
+from ..rewrites.rename_files import models_sources
 from .diagnostics import SOURCE, data_of, utf16_col
+from .rename_edits import other_file_edits
 
 TITLE = "Make zero-downtime: "
 SOURCE_KIND = "source.makeZeroDowntime"
@@ -40,6 +42,7 @@ def rewrite_input(path: Path, text: str, result: MigrationResult) -> MigrationIn
         leaf=not dependents,
         dependents=tuple(dependents),
         taken_names=frozenset(siblings),
+        models=models_sources(str(path)),
     )
 
 
@@ -55,6 +58,7 @@ def workspace_edit(uri: str, version: int | None, fixed: FixResult) -> types.Wor
             edits=[types.TextEdit(types.Range(types.Position(0, 0), end), fixed.text)],
         )
     ]
+    changes += other_file_edits(fixed)  # models.py for the renames
     if fixed.new_migration is not None:
         new_uri = Path(fixed.new_migration.path).as_uri()
         changes += [
