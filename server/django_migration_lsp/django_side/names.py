@@ -145,6 +145,9 @@ class NameBook:
             self.gone[new] = lost
 
     def rename_column(self, table: str, old: str, new: str) -> None:
+        lost = self.gone.get(table)
+        if lost:
+            self.gone[table] = {_with_column(i, old, new): where for i, where in lost.items()}
         book = self.tables.get(table)
         if not book:
             return
@@ -154,9 +157,6 @@ class NameBook:
                 info = {**info, "columns": [new if c == old else c for c in info["columns"]]}
             renamed[_with_column(identity, old, new)] = (name, info)
         self.tables[table] = renamed
-        lost = self.gone.get(table)
-        if lost:
-            self.gone[table] = {_with_column(i, old, new): where for i, where in lost.items()}
 
     def _forget_dropped(self, statement: str) -> None:
         for book in self.tables.values():
