@@ -18,6 +18,7 @@ from typing import Any
 
 from ..mysql_server import MySQLServer, parse_mysql_version, quote_literal
 from . import catalog
+from .names import IndexGoneError
 
 DEFAULT_SERVER_VERSIONS: dict[str, tuple[int, ...]] = {
     "postgresql": (15, 0),
@@ -353,6 +354,11 @@ class OfflineSchemaEditorMixin:
                 continue
             if not exclude or name not in exclude:
                 result.append(name)
+        book = getattr(self, "names", None)
+        if not result and index and column_names and book is not None:
+            where = book.vanished(model._meta.db_table, column_names)
+            if where is not None:  # the state has it, the database lost it: migrate crashes
+                raise IndexGoneError(model._meta.db_table, list(column_names), where)
         return result
 
     def _get_sequence_name(self, table: str, column: str) -> str:
