@@ -20,7 +20,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__
-from . import commands
+from . import commands, migrations_view
 from .code_actions import quick_fixes
 from .hover import hover_markdown
 from .linting import Linter, is_migration, uri_to_path
@@ -247,6 +247,18 @@ async def restart(ls: MigrationServer, *args: Any) -> bool:
 async def run_checks(ls: MigrationServer, *args: Any) -> dict[str, Any]:
     """All cross-checks, databases included; also published as diagnostics."""
     return (await commands.run_checks(ls)).to_dict()
+
+
+@server.command(migrations_view.LIST_MIGRATIONS)
+async def list_migrations(ls: MigrationServer, *args: Any) -> dict[str, Any]:
+    """Every migration of each project with its new / applied / rewritable markers."""
+    return (await migrations_view.list_migrations(ls)).to_dict()
+
+
+@server.command(migrations_view.MAKE_ZERO_DOWNTIME)
+async def make_zero_downtime(ls: MigrationServer, *args: Any) -> dict[str, Any]:
+    """The whole-file zero-downtime rewrite of a migration, applied by workspace/applyEdit."""
+    return (await migrations_view.make_zero_downtime(ls, args)).to_dict()
 
 
 @server.command(commands.MAKEMIGRATIONS)
