@@ -44,8 +44,9 @@ async function makeZeroDowntime(manager: ServerManager, uri: vscode.Uri | undefi
         );
         const { applied, message } = rewriteOutcome(result);
         if (applied) {
-            await vscode.window.showTextDocument(uri, { preview: false });
-            void vscode.window.showInformationMessage(`${message}. Review it, then save.`);
+            const editor = await vscode.window.showTextDocument(uri, { preview: false });
+            const next = editor.document.isDirty ? 'Review it, then save.' : 'Review it.';
+            void vscode.window.showInformationMessage(`${message}. ${next}`);
         } else {
             void vscode.window.showWarningMessage(message);
         }

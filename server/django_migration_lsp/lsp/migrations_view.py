@@ -19,6 +19,7 @@ from lsprotocol import types
 from ..findings import MigrationResult
 from ..rewrites import CODES, FixResult, fix_migration
 from ..worker import messages
+from .documents import off_loop
 from .linting import uri_to_path
 from .rewrite_actions import TITLE, rewrite_input, workspace_edit
 from .workers import WorkerDied, WorkerError, WorkerTimeout
@@ -81,15 +82,43 @@ def whole_file_fix(path: Path, text: str, result: MigrationResult) -> FixResult 
     return fixed if fixed.changed else None
 
 
+@dataclass(frozen=True)
+class _Known:
+    """A ``rewritable`` answer, good while the file's result (the same object) and text are."""
+
+    result: MigrationResult
+    text: str
+    rewritable: bool
+
+
+#: path -> the last answer: a refresh of the view runs the rewrites only of what changed
+_KNOWN: dict[str, _Known] = {}
+
+
 def _results_by_real_path(ls: MigrationServer) -> dict[str, MigrationResult]:
     return {os.path.realpath(k): v for k, v in ls.linter.results.items()}
 
 
-def _rewritable(ls: MigrationServer, path: str, results: dict[str, MigrationResult]) -> bool:
-    result = results.get(path)
+def rewritable(path: str, text: str, result: MigrationResult | None) -> bool:
+    """Whether the whole-file rewrite changes the migration (cached per path)."""
     if result is None or not ({f.code for f in result.findings} & CODES):
         return False
-    return whole_file_fix(Path(path), ls.linter.text_of(Path(path).as_uri()), result) is not None
+    known = _KNOWN.get(path)
+    if known is not None and known.result is result and known.text == text:
+        return known.rewritable
+    answer = whole_file_fix(Path(path), text, result) is not None
+    _KNOWN[path] = _Known(result, text, answer)
+    return answer
+
+
+def _rewritable_paths(
+    ls: MigrationServer, paths: list[str], results: dict[str, MigrationResult]
+) -> set[str]:
+    candidates = [
+        p for p in paths if p in results and {f.code for f in results[p].findings} & CODES
+    ]
+    texts = {p: ls.linter.text_of(Path(p).as_uri()) for p in candidates}
+    return {p for p in candidates if rewritable(p, texts[p], results[p])}
 
 
 async def _project(ls: MigrationServer, runtime: Runtime) -> ProjectMigrations:
@@ -103,7 +132,9 @@ async def _project(ls: MigrationServer, runtime: Runtime) -> ProjectMigrations:
     except (WorkerError, WorkerDied, WorkerTimeout) as exc:
         return ProjectMigrations(root, error=f"the project's worker could not list them: {exc}")
     answer = messages.MigrationsResult.from_dict(response)
-    results = _results_by_real_path(ls)
+    paths = [str(m["path"]) for m in answer.migrations]
+    # the rewrites read sibling files and parse: off the event loop
+    can = await off_loop(_rewritable_paths, ls, paths, _results_by_real_path(ls))
     listed = [
         ListedMigration(
             app=str(m["app"]),
@@ -111,7 +142,7 @@ async def _project(ls: MigrationServer, runtime: Runtime) -> ProjectMigrations:
             path=str(m["path"]),
             new=m.get("new"),
             applied=m.get("applied"),
-            rewritable=_rewritable(ls, str(m["path"]), results),
+            rewritable=str(m["path"]) in can,
         )
         for m in answer.migrations
     ]
@@ -150,3 +181,16 @@ async def make_zero_downtime(ls: MigrationServer, args: Any) -> RewriteOutcome:
     return RewriteOutcome(
         True, f"{path.name}: rewritten for a zero-downtime deploy ({codes}){added}"
     )
+
+
+def register(server: MigrationServer) -> None:
+    """The two commands on ``server`` (``ls: Any``: pygls resolves the annotations at run time,
+    where ``MigrationServer`` cannot be imported here)."""
+
+    @server.command(LIST_MIGRATIONS)
+    async def list_migrations_command(ls: Any, *args: Any) -> dict[str, Any]:
+        return (await list_migrations(ls)).to_dict()
+
+    @server.command(MAKE_ZERO_DOWNTIME)
+    async def make_zero_downtime_command(ls: Any, *args: Any) -> dict[str, Any]:
+        return (await make_zero_downtime(ls, args)).to_dict()

@@ -59,6 +59,7 @@ class MigrationServer(LanguageServer):
         #: the log handler that sends to the client (``serve`` without --log-file)
         self.client_log: ClientLogHandler | None = None
         self.exit_status = 0
+        migrations_view.register(self)  # listMigrations, makeZeroDowntime
 
     def publish_diagnostics(self, uri: str, diagnostics: list[types.Diagnostic]) -> None:
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, diagnostics))
@@ -247,18 +248,6 @@ async def restart(ls: MigrationServer, *args: Any) -> bool:
 async def run_checks(ls: MigrationServer, *args: Any) -> dict[str, Any]:
     """All cross-checks, databases included; also published as diagnostics."""
     return (await commands.run_checks(ls)).to_dict()
-
-
-@server.command(migrations_view.LIST_MIGRATIONS)
-async def list_migrations(ls: MigrationServer, *args: Any) -> dict[str, Any]:
-    """Every migration of each project with its new / applied / rewritable markers."""
-    return (await migrations_view.list_migrations(ls)).to_dict()
-
-
-@server.command(migrations_view.MAKE_ZERO_DOWNTIME)
-async def make_zero_downtime(ls: MigrationServer, *args: Any) -> dict[str, Any]:
-    """The whole-file zero-downtime rewrite of a migration, applied by workspace/applyEdit."""
-    return (await migrations_view.make_zero_downtime(ls, args)).to_dict()
 
 
 @server.command(commands.MAKEMIGRATIONS)
