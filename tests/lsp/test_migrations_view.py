@@ -73,9 +73,11 @@ def use_database_url(root: Path, url: str) -> None:
     settings.write_text(text.replace(line, f"_url = {url!r}"))
 
 
-async def listed(client: LanguageClient) -> dict[str, Any]:
+async def listed(client: LanguageClient, **options: bool) -> dict[str, Any]:
     return await client.workspace_execute_command_async(  # type: ignore[no-any-return]
-        types.ExecuteCommandParams(command="djangoMigrationLsp.listMigrations", arguments=[])
+        types.ExecuteCommandParams(
+            command="djangoMigrationLsp.listMigrations", arguments=[options] if options else []
+        )
     )
 
 
@@ -109,6 +111,14 @@ async def test_new_and_applied_from_git_and_a_sqlite_file(bare, tmp_path: Path):
     # SQLite: no rewrite applies (they are PostgreSQL's)
     assert not any(m["rewritable"] for m in states.values())
     assert database.read_bytes() == before  # read, never written
+    # a deploy applies 0004: without refresh, the last answer of git and the database stands;
+    # with it, they are asked again
+    migrate(root, "catalog", "0004")
+    drop = "catalog.0004_remove_product_legacy_code"
+    (project,) = (await listed(bare, refresh=False))["projects"]
+    assert by_name(project)[drop]["applied"] is False
+    (project,) = (await listed(bare, refresh=True))["projects"]
+    assert by_name(project)[drop]["applied"] is True
 
 
 async def test_unknown_without_git_or_database_and_no_file_created(bare, tmp_path: Path):

@@ -20,7 +20,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const sql = new SqlDocuments();
     manager = new ServerManager(context, log, status, python);
     const m = manager;
-    const view = new MigrationsView(() => m.executeServerCommand(SERVER_COMMANDS.listMigrations, []));
+    const view = new MigrationsView((refresh) => m.executeServerCommand(SERVER_COMMANDS.listMigrations, [{ refresh }]));
     context.subscriptions.push(log, status, python, sql, m, view);
 
     registerCommands(context, m, python, sql, log);

@@ -27,8 +27,11 @@ const REFRESH_DELAY_MS = 300;
 /** Ask the server for the markers at most this often. */
 const MARKS_DELAY_MS = 1000;
 
-/** The server's `listMigrations` result; throws when the server is not running. */
-export type ListMigrations = () => Promise<unknown>;
+/**
+ * The server's `listMigrations` result; throws when the server is not running. `refresh`: git and
+ * the database are asked again (else only what the latest lint changed, `rewritable`).
+ */
+export type ListMigrations = (refresh: boolean) => Promise<unknown>;
 
 const SEVERITY: Record<vscode.DiagnosticSeverity, Severity> = {
     [vscode.DiagnosticSeverity.Error]: 'error',
@@ -110,6 +113,8 @@ export class MigrationsView implements vscode.TreeDataProvider<TreeNode>, vscode
     private marksTimer: NodeJS.Timeout | undefined;
     private fetching = false;
     private fetchAgain = false;
+    /** The next request asks git and the database again (files came or went, Refresh). */
+    private refreshMarks = true;
 
     constructor(private readonly listMigrations: ListMigrations) {
         const watcher = vscode.workspace.createFileSystemWatcher(MIGRATION_GLOB, false, true, false);
@@ -119,7 +124,7 @@ export class MigrationsView implements vscode.TreeDataProvider<TreeNode>, vscode
             watcher.onDidDelete(() => this.refresh(true)),
             vscode.languages.onDidChangeDiagnostics(() => {
                 this.refresh(false);
-                this.scheduleMarks();
+                this.scheduleMarks(false);
             }),
             vscode.workspace.onDidChangeWorkspaceFolders(() => this.refresh(true)),
             vscode.window.registerTreeDataProvider(MIGRATIONS_VIEW, this),
@@ -131,14 +136,15 @@ export class MigrationsView implements vscode.TreeDataProvider<TreeNode>, vscode
     refresh(rescan: boolean): void {
         if (rescan) {
             this.files = undefined;
-            this.scheduleMarks();
+            this.scheduleMarks(true);
         }
         clearTimeout(this.timer);
         this.timer = setTimeout(() => this.changed.fire(), REFRESH_DELAY_MS);
     }
 
     /** Asks the server for the markers soon (one request at a time; again after it if asked). */
-    private scheduleMarks(): void {
+    private scheduleMarks(refresh: boolean): void {
+        this.refreshMarks ||= refresh;
         clearTimeout(this.marksTimer);
         this.marksTimer = setTimeout(() => void this.fetchMarks(), MARKS_DELAY_MS);
     }
@@ -149,16 +155,19 @@ export class MigrationsView implements vscode.TreeDataProvider<TreeNode>, vscode
             return;
         }
         this.fetching = true;
+        const refresh = this.refreshMarks;
+        this.refreshMarks = false;
         try {
-            this.marks = parseMigrationList(await this.listMigrations());
+            this.marks = parseMigrationList(await this.listMigrations(refresh));
             this.refresh(false);
         } catch {
             // the server is not running (yet), or is older: no markers until it answers
+            this.refreshMarks ||= refresh;
         } finally {
             this.fetching = false;
             if (this.fetchAgain) {
                 this.fetchAgain = false;
-                this.scheduleMarks();
+                this.scheduleMarks(false);
             }
         }
     }

@@ -1,9 +1,12 @@
 """The server commands behind an editor's Migrations view (VS Code's "Django Migrations").
 
-``listMigrations``: per project, every migration file with its markers: ``new`` (git does not
-have it on ``base``), ``applied`` (``django_migrations`` read by the worker, read-only), each
-``None`` when it cannot be told, and ``rewritable`` (the whole-file "Make zero-downtime" source
-action would change it). ``makeZeroDowntime URI``: that rewrite, sent as ``workspace/applyEdit``.
+``listMigrations [{"refresh": bool}]``: per project, every migration file with its markers:
+``new`` (git does not have it on ``base``), ``applied`` (``django_migrations`` read by the worker,
+read-only), each ``None`` when it cannot be told, and ``rewritable`` (the whole-file "Make
+zero-downtime" source action would change it). Git and the database are asked again only with
+``refresh`` (or the first time): without it, the last answer with ``rewritable`` brought up to
+date with the latest lint (what a view asks each time diagnostics change).
+``makeZeroDowntime URI``: that rewrite, sent as ``workspace/applyEdit``.
 The rewrite is the one of ``rewrite_actions`` (pure, from the worker's last rendering).
 """
 
@@ -93,6 +96,8 @@ class _Known:
 
 #: path -> the last answer: a refresh of the view runs the rewrites only of what changed
 _KNOWN: dict[str, _Known] = {}
+#: project root -> the worker's last ``migrations`` answer (git and the database)
+_LISTED: dict[str, messages.MigrationsResult] = {}
 
 
 def _results_by_real_path(ls: MigrationServer) -> dict[str, MigrationResult]:
@@ -121,17 +126,20 @@ def _rewritable_paths(
     return {p for p in candidates if rewritable(p, texts[p], results[p])}
 
 
-async def _project(ls: MigrationServer, runtime: Runtime) -> ProjectMigrations:
+async def _project(ls: MigrationServer, runtime: Runtime, refresh: bool) -> ProjectMigrations:
     root = str(runtime.root)
     if not runtime.supervisor.ready:
         return ProjectMigrations(root, error="no Django context for this project (yet)")
-    try:
-        response = await runtime.supervisor.request(
-            messages.MigrationsParams(), timeout=ls.session.timeout
-        )
-    except (WorkerError, WorkerDied, WorkerTimeout) as exc:
-        return ProjectMigrations(root, error=f"the project's worker could not list them: {exc}")
-    answer = messages.MigrationsResult.from_dict(response)
+    answer = None if refresh else _LISTED.get(root)
+    if answer is None:
+        try:
+            response = await runtime.supervisor.request(
+                messages.MigrationsParams(), timeout=ls.session.timeout
+            )
+        except (WorkerError, WorkerDied, WorkerTimeout) as exc:
+            error = f"the project's worker could not list them: {exc}"
+            return ProjectMigrations(root, error=error)
+        answer = _LISTED[root] = messages.MigrationsResult.from_dict(response)
     paths = [str(m["path"]) for m in answer.migrations]
     # the rewrites read sibling files and parse: off the event loop
     can = await off_loop(_rewritable_paths, ls, paths, _results_by_real_path(ls))
@@ -149,8 +157,11 @@ async def _project(ls: MigrationServer, runtime: Runtime) -> ProjectMigrations:
     return ProjectMigrations(root, listed, answer.new_unknown, answer.applied_unknown)
 
 
-async def list_migrations(ls: MigrationServer) -> MigrationList:
-    return MigrationList([await _project(ls, r) for r in list(ls.session.runtimes.values())])
+async def list_migrations(ls: MigrationServer, args: Any = ()) -> MigrationList:
+    options = args[0] if args and isinstance(args[0], dict) else {}
+    refresh = options.get("refresh", True) is not False
+    runtimes = list(ls.session.runtimes.values())
+    return MigrationList([await _project(ls, r, refresh) for r in runtimes])
 
 
 async def make_zero_downtime(ls: MigrationServer, args: Any) -> RewriteOutcome:
@@ -189,7 +200,7 @@ def register(server: MigrationServer) -> None:
 
     @server.command(LIST_MIGRATIONS)
     async def list_migrations_command(ls: Any, *args: Any) -> dict[str, Any]:
-        return (await list_migrations(ls)).to_dict()
+        return (await list_migrations(ls, args)).to_dict()
 
     @server.command(MAKE_ZERO_DOWNTIME)
     async def make_zero_downtime_command(ls: Any, *args: Any) -> dict[str, Any]:
