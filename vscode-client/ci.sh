@@ -5,7 +5,8 @@
 # no stdin); runs the same on a developer's machine (steps already done are skipped quickly).
 #   PYTHON=python3      interpreter used to bundle the server's dependencies (pip --target)
 #   E2E_PYTHON=...      the example project's interpreter for the e2e test (default: a fresh venv
-#                       with Django only, so the test proves the bundle needs nothing else)
+#                       with Django and psycopg only, the project's own needs (psycopg for the
+#                       example's PostgreSQL settings), so the test proves the bundle needs nothing else)
 #   SKIP_E2E=1          stop after packaging and checking the .vsix
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -46,7 +47,7 @@ if [[ -z ${SKIP_E2E:-} ]]; then
     bg_pids+=($!)
     harness_pid=$!
     if [[ -z ${E2E_PYTHON:-} ]]; then
-        setsid bash -c '"$1" -m venv "$2" && PIP_ROOT_USER_ACTION=ignore "$2/bin/pip" install --disable-pip-version-check -q "Django>=5.2,<5.3"' \
+        setsid bash -c '"$1" -m venv "$2" && PIP_ROOT_USER_ACTION=ignore "$2/bin/pip" install --disable-pip-version-check -q "Django>=5.2,<5.3" "psycopg[binary]>=3.1"' \
             _ "$py" "$work/project-venv" >"$work/venv.log" 2>&1 &
         bg_pids+=($!)
         venv_pid=$!
@@ -87,7 +88,7 @@ if [[ -z ${E2E_PYTHON:-} ]]; then
     export E2E_PYTHON=$work/project-venv/bin/python
 fi
 bg_pids=()
-echo "e2e project interpreter: $E2E_PYTHON ($("$E2E_PYTHON" -c 'import django, sys; print("Python", sys.version.split()[0], "Django", django.get_version())'))"
+echo "e2e project interpreter: $E2E_PYTHON ($("$E2E_PYTHON" -c 'import django, psycopg, sys; print("Python", sys.version.split()[0], "Django", django.get_version(), "psycopg", psycopg.__version__)'))"
 step "e2e test"
 rm -rf e2e/artifacts
 E2E_ARTIFACTS=$client/e2e/artifacts node --test --test-timeout=600000 e2e/e2e.test.mjs

@@ -117,6 +117,62 @@ function workersIn(dir) {
     return found;
 }
 
+/**
+ * The copy as a git repository whose `main` has every migration but `newFile` (untracked): that
+ * one is new, the others historical (and, with the default scope "new", only it is linted).
+ */
+function committedBut(workspace, newFile) {
+    const git = (...args) => execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', ...args], { cwd: workspace, stdio: 'pipe' });
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('reset', '-q', '--', newFile);
+    git('commit', '-q', '-m', 'the example before its DROP_COLUMN migration');
+}
+
+/** `manage.py migrate ARGS` on the copy's own SQLite file (the linter only reads it). */
+function migrate(workspace, ...args) {
+    const env = { ...process.env };
+    delete env.DJANGO_SETTINGS_MODULE;
+    delete env.DJANGO_MIGRATION_LSP_EXAMPLE_SQLITE;
+    delete env.DJANGO_MIGRATION_LSP_EXAMPLE_DATABASE_URL;
+    execFileSync(PYTHON, ['manage.py', 'migrate', ...args], { cwd: workspace, env, stdio: 'pipe' });
+}
+
+/** The Django Migrations view's pane, focused, with the folders' section collapsed once. */
+async function migrationsPane(wb) {
+    const page = wb.page;
+    await wb.command('Focus on Django Migrations View');
+    return page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Django Migrations' }) });
+}
+
+/**
+ * Expands an app's row of the view. VS Code keeps an item's collapsed state by its id: an app
+ * first drawn before its findings arrived stays collapsed, as a user would find it.
+ */
+async function expandApp(pane, name) {
+    const row = pane.locator('.monaco-list-row', { hasText: new RegExp(`^${name}\\d+ migrations`) }).first();
+    await row.waitFor({ timeout: TIMEOUT });
+    if ((await row.getAttribute('aria-expanded')) === 'false') {
+        await row.click();
+    }
+}
+
+/** The view's row of a migration, once its text matches `pattern` (the server's markers). */
+async function migrationRow(pane, name, pattern) {
+    const row = pane.locator('.monaco-list-row', { hasText: name }).first();
+    await until(async () => ((await row.count()) ? ((await row.textContent()) ?? '') : ''), (t) => pattern.test(t), `the row of ${name} to match ${pattern}`);
+    return row;
+}
+
+/** The labels of a row's context menu (closed again with Escape). */
+async function contextMenu(wb, row) {
+    await row.click({ button: 'right' });
+    const items = wb.page.locator('.context-view .monaco-menu .action-label');
+    await items.first().waitFor({ timeout: TIMEOUT });
+    const labels = await items.evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()).filter(Boolean));
+    return labels;
+}
+
 function userSettings(extra) {
     return {
         'workbench.startupEditor': 'none',
@@ -206,7 +262,12 @@ function withSession(name, settings, prepare = () => undefined) {
 }
 
 describe('VS Code (code-server) with the packaged extension, trusted workspace', { timeout: 6 * 60000 }, () => {
-    const { s, step } = withSession('trusted', { 'security.workspace.trust.enabled': false });
+    // A git repository where the DROP_COLUMN migration is not committed yet (new, the others
+    // historical), migrated up to catalog 0003 (applied), so that the view's markers say so.
+    const { s, step } = withSession('trusted', { 'security.workspace.trust.enabled': false }, (workspace) => {
+        committedBut(workspace, MIGRATION);
+        migrate(workspace, 'catalog', '0003');
+    });
 
     step('opening a migration starts the bundled server with the configured interpreter', async () => {
         await s.wb.openFile(path.join(s.workspace, MIGRATION));
@@ -243,6 +304,15 @@ describe('VS Code (code-server) with the packaged extension, trusted workspace',
         const row = rows.filter({ hasText: '0004_remove_product_legacy_code' }).first();
         await row.locator('.codicon-error').waitFor({ timeout: TIMEOUT });
         assert.match(await row.textContent(), /DROP_COLUMN/);
+        // The server's markers: 0004 not on main (new), the others on it (historical); catalog
+        // 0001-0003 applied, 0004 not.
+        await migrationRow(pane, '0004_remove_product_legacy_code', /new · not applied — DROP_COLUMN/);
+        await migrationRow(pane, '0003_product_stock', /historical · applied/);
+        // SQLite: no rewrite applies (they are PostgreSQL's), so no "Make Zero-Downtime".
+        const menu = await contextMenu(s.wb, row);
+        assert.ok(menu.includes('Show Migration SQL'), menu.join(', '));
+        assert.ok(!menu.includes('Make Zero-Downtime'), menu.join(', '));
+        await page.keyboard.press('Escape');
         await page.screenshot({ path: path.join(ARTIFACTS, 'migrations-view.png') });
         // A click opens the migration at its first finding.
         const expected = positionOf(path.join(s.workspace, MIGRATION), 'migrations.RemoveField(');
@@ -333,6 +403,58 @@ describe('VS Code (code-server) with the packaged extension, trusted workspace',
         const row = pane.locator('.monaco-list-row', { hasText: '0016_remove_product_sku' }).first();
         await row.locator('.codicon-error').waitFor({ timeout: TIMEOUT });
         assert.match(await row.textContent(), /DROP_COLUMN/);
+        // Not committed: new; not migrated: not applied.
+        await migrationRow(pane, '0016_remove_product_sku', /new · not applied — DROP_COLUMN/);
+    });
+});
+
+describe('VS Code (code-server) with the packaged extension, PostgreSQL settings', { timeout: 5 * 60000 }, () => {
+    // The example's PostgreSQL settings with no server to reach: SQL rendered offline, the
+    // rewrites (PostgreSQL's) apply, and no applied marker (the database cannot be read).
+    const INDEX = path.join('catalog', 'migrations', '0008_product_weight_and_index.py');
+    const { s, step } = withSession('postgresql', { 'security.workspace.trust.enabled': false, 'djangoMigrationLsp.scope': 'all' }, (workspace) => {
+        try {
+            execFileSync(PYTHON, ['-c', 'import psycopg'], { stdio: 'pipe' });
+        } catch {
+            assert.fail(`${PYTHON} has no psycopg: the example's PostgreSQL settings need it (ci.sh installs it)`);
+        }
+        const settings = path.join(workspace, 'shopsite', 'settings.py');
+        const text = fs.readFileSync(settings, 'utf8');
+        const line = '_url = os.environ.get("DJANGO_MIGRATION_LSP_EXAMPLE_DATABASE_URL", "")';
+        assert.ok(text.includes(line), 'the example settings changed');
+        fs.writeFileSync(settings, text.replace(line, '_url = "postgresql://nobody@127.0.0.1:1/none"'));
+    });
+
+    step('"Make Zero-Downtime" on a migration of the view rewrites it', async () => {
+        const page = s.wb.page;
+        await s.wb.openFile(path.join(s.workspace, MIGRATION));
+        await waitForStatus(s.wb, /Django migrations$/);
+        await page.locator('.pane', { has: page.locator('.explorer-folders-view') }).locator('.pane-header').first().click();
+        const pane = await migrationsPane(s.wb);
+        await expandApp(pane, 'catalog');
+        // scope "all": every migration linted; not a git repository and no database: no markers.
+        const row = await migrationRow(pane, '0008_product_weight_and_index', /CREATE_INDEX/);
+        assert.doesNotMatch(await row.textContent(), /new|historical|applied/);
+        const menu = await until(
+            async () => {
+                const labels = await contextMenu(s.wb, row);
+                await page.keyboard.press('Escape');
+                return labels;
+            },
+            (labels) => labels.includes('Make Zero-Downtime'),
+            'the "Make Zero-Downtime" context action on 0008',
+        );
+        assert.ok(menu.includes('Show Migration SQL'), menu.join(', '));
+        await page.screenshot({ path: path.join(ARTIFACTS, 'make-zero-downtime-menu.png') });
+        await row.click({ button: 'right' });
+        await page.locator('.context-view .monaco-menu .action-label', { hasText: 'Make Zero-Downtime' }).first().click();
+        // The rewrite is applied to the migration, shown in its editor.
+        await page.locator('.tabs-container .tab.active[aria-label*="0008_product_weight_and_index.py"]').waitFor({ timeout: TIMEOUT });
+        await page.waitForFunction(() => /AddIndexConcurrently/.test(document.querySelector('.editor-group-container.active .view-lines')?.textContent ?? ''), undefined, { timeout: TIMEOUT });
+        await s.wb.notification('rewritten for a zero-downtime deploy', { timeout: TIMEOUT });
+        await page.screenshot({ path: path.join(ARTIFACTS, 'make-zero-downtime.png') });
+        // VS Code saves a refactoring of a file that was not open (files.refactoring.autoSave).
+        await until(() => fs.readFileSync(path.join(s.workspace, INDEX), 'utf8'), (t) => /atomic = False/.test(t) && /AddIndexConcurrently\(/.test(t), 'the rewrite on disk');
     });
 });
 

@@ -25,6 +25,36 @@ function targetUri(arg: unknown): vscode.Uri | undefined {
     return vscode.window.activeTextEditor?.document.uri;
 }
 
+/** The server's `makeZeroDowntime` result, `{applied, message}`. */
+function rewriteOutcome(result: unknown): { applied: boolean; message: string } {
+    const r = (result ?? {}) as { applied?: unknown; message?: unknown };
+    return { applied: r.applied === true, message: typeof r.message === 'string' ? r.message : 'The server sent no answer' };
+}
+
+/** The server's whole-file rewrite of a migration (sent back as workspace/applyEdit), then shown. */
+async function makeZeroDowntime(manager: ServerManager, uri: vscode.Uri | undefined, fail: (what: string, err: unknown) => void): Promise<void> {
+    if (!uri || uri.scheme !== 'file') {
+        void vscode.window.showInformationMessage('Pick a migration to rewrite for a zero-downtime deploy.');
+        return;
+    }
+    try {
+        const result = await vscode.window.withProgress(
+            { location: vscode.ProgressLocation.Window, title: 'Rewriting the migration…' },
+            () => manager.executeServerCommand(SERVER_COMMANDS.makeZeroDowntime, [uri.toString()]),
+        );
+        const { applied, message } = rewriteOutcome(result);
+        if (applied) {
+            const editor = await vscode.window.showTextDocument(uri, { preview: false });
+            const next = editor.document.isDirty ? 'Review it, then save.' : 'Review it.';
+            void vscode.window.showInformationMessage(`${message}. ${next}`);
+        } else {
+            void vscode.window.showWarningMessage(message);
+        }
+    } catch (err) {
+        fail('could not rewrite the migration', err);
+    }
+}
+
 export function registerCommands(
     context: vscode.ExtensionContext,
     manager: ServerManager,
@@ -65,6 +95,8 @@ export function registerCommands(
                 fail('could not show the SQL', err);
             }
         }),
+
+        vscode.commands.registerCommand(COMMANDS.makeZeroDowntime, (arg?: unknown) => makeZeroDowntime(manager, targetUri(arg), fail)),
 
         vscode.commands.registerCommand(COMMANDS.runChecks, async () => {
             const folder = vscode.workspace.workspaceFolders?.[0];

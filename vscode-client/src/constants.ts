@@ -17,12 +17,15 @@ export const COMMANDS = {
     showLogs: 'djangoMigrationLsp.showLogs',
     selectInterpreter: 'djangoMigrationLsp.selectInterpreter',
     refreshMigrations: 'djangoMigrationLsp.refreshMigrations',
+    makeZeroDowntime: 'djangoMigrationLsp.makeMigrationZeroDowntime',
 } as const;
 
 /** Server commands (workspace/executeCommand, docs/editors.md) the extension calls with its own UI. */
 export const SERVER_COMMANDS = {
     showMigrationSql: 'djangoMigrationLsp.showMigrationSql',
     runChecks: 'djangoMigrationLsp.runChecks',
+    listMigrations: 'djangoMigrationLsp.listMigrations',
+    makeZeroDowntime: 'djangoMigrationLsp.makeZeroDowntime',
 } as const;
 
 /** The explorer view "Django Migrations" (package.json `contributes.views`). */

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { SECTION } from './common/settings';
+import { SERVER_COMMANDS } from './constants';
 import { ServerManager } from './languageServer';
 import { createLogger } from './log';
 import { MigrationsView } from './migrationsView';
@@ -19,7 +20,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const sql = new SqlDocuments();
     manager = new ServerManager(context, log, status, python);
     const m = manager;
-    context.subscriptions.push(log, status, python, sql, m, new MigrationsView());
+    const view = new MigrationsView((refresh) => m.executeServerCommand(SERVER_COMMANDS.listMigrations, [{ refresh }]));
+    context.subscriptions.push(log, status, python, sql, m, view);
 
     registerCommands(context, m, python, sql, log);
     context.subscriptions.push(

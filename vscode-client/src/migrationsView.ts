@@ -1,14 +1,37 @@
 // The explorer view "Django Migrations": project -> app -> migrations, newest first, each with
-// its worst finding. Built from the workspace's migration files and the diagnostics VS Code holds
-// from the server (no request of its own); the tree itself is built in common/migrationTree.ts.
+// its worst finding and the server's markers (new / historical, applied / not applied). Built from
+// the workspace's migration files, the diagnostics VS Code holds from the server, and the server's
+// `listMigrations` (asked again when files or diagnostics change); the tree itself is built in
+// common/migrationTree.ts.
 
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS, DIAGNOSTIC_SOURCE, EXCLUDED_GLOB, MIGRATION_GLOB, MIGRATIONS_VIEW } from './constants';
-import { buildTree, describeFindings, Finding, isMigrationFile, MigrationNode, Severity, TreeNode } from './common/migrationTree';
+import {
+    buildTree,
+    describeMarks,
+    describeMigration,
+    Finding,
+    isMigrationFile,
+    Marks,
+    migrationContext,
+    MigrationNode,
+    parseMigrationList,
+    Severity,
+    TreeNode,
+} from './common/migrationTree';
 
 /** Rebuild at most this often while diagnostics stream in (a whole-project lint). */
 const REFRESH_DELAY_MS = 300;
+/** Ask the server for the markers at most this often. */
+const MARKS_DELAY_MS = 1000;
+
+/**
+ * The server's `listMigrations` result; throws when the server is not running. `refresh`: git and
+ * the database are asked again (else only what the latest lint changed, `rewritable`).
+ */
+export type ListMigrations = (refresh: boolean) => Promise<unknown>;
 
 const SEVERITY: Record<vscode.DiagnosticSeverity, Severity> = {
     [vscode.DiagnosticSeverity.Error]: 'error',
@@ -54,11 +77,13 @@ function migrationItem(node: MigrationNode): vscode.TreeItem {
     item.id = `migration:${node.file}`;
     item.resourceUri = uri;
     item.iconPath = node.worst ? ICON[node.worst] : NO_FINDING;
-    item.description = describeFindings(node);
-    item.contextValue = 'migration';
+    item.description = describeMigration(node);
+    item.contextValue = migrationContext(node);
+    const marks = describeMarks(node.marks);
+    const heading = `${node.app}.${node.name}${marks.length ? ` (${marks.join(', ')})` : ''}`;
     item.tooltip = first
-        ? new vscode.MarkdownString().appendText(`${node.app}.${node.name}\n\n`).appendText(node.findings.map((f) => `${f.code} (line ${f.line + 1})`).join('\n'))
-        : `${node.app}.${node.name}: no finding reported (the server reports the new migrations and the ones you open).`;
+        ? new vscode.MarkdownString().appendText(`${heading}\n\n`).appendText(node.findings.map((f) => `${f.code} (line ${f.line + 1})`).join('\n'))
+        : `${heading}: no finding reported (the server reports the new migrations and the ones you open).`;
     const selection = first ? new vscode.Range(first.line, first.character, first.line, first.character) : undefined;
     item.command = { command: 'vscode.open', title: 'Open', arguments: [uri, { selection, preview: true }] };
     return item;
@@ -84,14 +109,23 @@ export class MigrationsView implements vscode.TreeDataProvider<TreeNode>, vscode
     private readonly disposables: vscode.Disposable[] = [this.changed];
     private files: Promise<{ migrations: string[]; roots: string[] }> | undefined;
     private timer: NodeJS.Timeout | undefined;
+    private marks = new Map<string, Marks>();
+    private marksTimer: NodeJS.Timeout | undefined;
+    private fetching = false;
+    private fetchAgain = false;
+    /** The next request asks git and the database again (files came or went, Refresh). */
+    private refreshMarks = true;
 
-    constructor() {
+    constructor(private readonly listMigrations: ListMigrations) {
         const watcher = vscode.workspace.createFileSystemWatcher(MIGRATION_GLOB, false, true, false);
         this.disposables.push(
             watcher,
             watcher.onDidCreate(() => this.refresh(true)),
             watcher.onDidDelete(() => this.refresh(true)),
-            vscode.languages.onDidChangeDiagnostics(() => this.refresh(false)),
+            vscode.languages.onDidChangeDiagnostics(() => {
+                this.refresh(false);
+                this.scheduleMarks(false);
+            }),
             vscode.workspace.onDidChangeWorkspaceFolders(() => this.refresh(true)),
             vscode.window.registerTreeDataProvider(MIGRATIONS_VIEW, this),
             vscode.commands.registerCommand(COMMANDS.refreshMigrations, () => this.refresh(true)),
@@ -102,9 +136,59 @@ export class MigrationsView implements vscode.TreeDataProvider<TreeNode>, vscode
     refresh(rescan: boolean): void {
         if (rescan) {
             this.files = undefined;
+            this.scheduleMarks(true);
         }
         clearTimeout(this.timer);
         this.timer = setTimeout(() => this.changed.fire(), REFRESH_DELAY_MS);
+    }
+
+    /** Asks the server for the markers soon (one request at a time; again after it if asked). */
+    private scheduleMarks(refresh: boolean): void {
+        this.refreshMarks ||= refresh;
+        clearTimeout(this.marksTimer);
+        this.marksTimer = setTimeout(() => void this.fetchMarks(), MARKS_DELAY_MS);
+    }
+
+    private async fetchMarks(): Promise<void> {
+        if (this.fetching) {
+            this.fetchAgain = true;
+            return;
+        }
+        this.fetching = true;
+        const refresh = this.refreshMarks;
+        this.refreshMarks = false;
+        try {
+            this.marks = parseMigrationList(await this.listMigrations(refresh));
+            this.refresh(false);
+        } catch {
+            // the server is not running (yet), or is older: no markers until it answers
+            this.refreshMarks ||= refresh;
+        } finally {
+            this.fetching = false;
+            if (this.fetchAgain) {
+                this.fetchAgain = false;
+                this.scheduleMarks(false);
+            }
+        }
+    }
+
+    /** The markers by the workspace's paths (the server sends real paths). */
+    private marksOf(files: readonly string[]): Map<string, Marks> {
+        const out = new Map<string, Marks>();
+        for (const file of files) {
+            let marks = this.marks.get(file);
+            if (!marks) {
+                try {
+                    marks = this.marks.get(fs.realpathSync.native(file));
+                } catch {
+                    // gone meanwhile
+                }
+            }
+            if (marks) {
+                out.set(file, marks);
+            }
+        }
+        return out;
     }
 
     private scan(): Promise<{ migrations: string[]; roots: string[] }> {
@@ -132,11 +216,13 @@ export class MigrationsView implements vscode.TreeDataProvider<TreeNode>, vscode
             projectRoots: roots,
             workspaceRoots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
             findings: ourFindings(),
+            marks: this.marksOf(migrations),
         });
     }
 
     dispose(): void {
         clearTimeout(this.timer);
+        clearTimeout(this.marksTimer);
         this.disposables.forEach((d) => d.dispose());
     }
 }

@@ -20,7 +20,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__
-from . import commands
+from . import commands, migrations_view
 from .code_actions import quick_fixes
 from .hover import hover_markdown
 from .linting import Linter, is_migration, uri_to_path
@@ -59,6 +59,7 @@ class MigrationServer(LanguageServer):
         #: the log handler that sends to the client (``serve`` without --log-file)
         self.client_log: ClientLogHandler | None = None
         self.exit_status = 0
+        migrations_view.register(self)  # listMigrations, makeZeroDowntime
 
     def publish_diagnostics(self, uri: str, diagnostics: list[types.Diagnostic]) -> None:
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, diagnostics))

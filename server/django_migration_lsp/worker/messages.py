@@ -114,6 +114,26 @@ class CheckResult(Message):
 
 
 @dataclass(frozen=True)
+class MigrationsParams(Message):
+    """Every migration file of the project (as last loaded) with what the editor's Migrations
+    view marks beside its findings: new or historical, applied or not."""
+
+    method: ClassVar[str] = "migrations"
+
+
+@dataclass(frozen=True)
+class MigrationsResult(Message):
+    """``migrations``: ``migration_states.MigrationState`` dicts (app, name, path, new,
+    applied; ``None`` where it cannot be told); ``new_unknown`` / ``applied_unknown``: why
+    ``new`` / ``applied`` are ``None`` for every migration (no git base; the database cannot be
+    read), else ``None``."""
+
+    migrations: list[dict[str, Any]] = field(default_factory=list)
+    new_unknown: str | None = None
+    applied_unknown: str | None = None
+
+
+@dataclass(frozen=True)
 class ShutdownParams(Message):
     method: ClassVar[str] = "shutdown"
 

@@ -8,6 +8,7 @@ nothing else may write to (user code's prints go to stderr). See docs/internals.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -180,6 +181,20 @@ class Worker:
 
         request = messages.CheckParams.from_dict(params)
         return messages.CheckResult.from_dict(worker_check(request.to_dict()))
+
+    def do_migrations(self, params: dict[str, Any]) -> messages.MigrationsResult:
+        """Every migration file of the last load, new or not (git), applied or not (read-only
+        ``django_migrations``)."""
+        from ..migration_states import migration_states
+
+        assert self.session is not None and self.session.disk is not None, "initialize first"
+        paths = self.session.disk.paths
+        states = migration_states(paths, self.session.options, self.session.git_root)
+        return messages.MigrationsResult(
+            migrations=[dataclasses.asdict(s) for s in states.migrations],
+            new_unknown=states.new_unknown,
+            applied_unknown=states.applied_unknown,
+        )
 
     def do_ping(self, params: dict[str, Any]) -> str:
         return "pong"

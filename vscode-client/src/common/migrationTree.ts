@@ -1,6 +1,7 @@
 // The "Django Migrations" view's tree: project -> app -> migrations (newest first), each with its
 // worst finding, built from the migration files of the workspace and the diagnostics the client
-// holds. No VS Code import: the unit tests run this under plain Node.
+// holds, and the markers the server lists (`djangoMigrationLsp.listMigrations`: new vs historical,
+// applied or not, rewritable). No VS Code import: the unit tests run this under plain Node.
 
 import * as path from 'node:path';
 
@@ -15,6 +16,21 @@ export interface Finding {
     message: string;
 }
 
+/**
+ * What the server says of a migration beside its findings; `undefined` where it cannot tell (no
+ * git base; a database it cannot read), shown as no marker.
+ */
+export interface Marks {
+    /** Not on the git base ("new" as the adoption scope counts it), or historical. */
+    isNew: boolean | undefined;
+    /** Recorded in `django_migrations`. */
+    applied: boolean | undefined;
+    /** "Make zero-downtime" would rewrite it. */
+    rewritable: boolean;
+}
+
+export const NO_MARKS: Marks = { isNew: undefined, applied: undefined, rewritable: false };
+
 export interface MigrationNode {
     kind: 'migration';
     /** `0004_remove_product_legacy_code` */
@@ -24,6 +40,7 @@ export interface MigrationNode {
     /** Sorted by position: the first is where a click opens the file. */
     findings: Finding[];
     worst: Severity | undefined;
+    marks: Marks;
 }
 
 export interface AppNode {
@@ -54,6 +71,8 @@ export interface TreeInput {
     workspaceRoots: readonly string[];
     /** Our findings by absolute file path. */
     findings: ReadonlyMap<string, readonly Finding[]>;
+    /** The server's markers by absolute file path (none yet: no markers). */
+    marks?: ReadonlyMap<string, Marks>;
 }
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
@@ -85,7 +104,7 @@ function rootOf(file: string, input: TreeInput): string {
     return holding(input.projectRoots) ?? holding(input.workspaceRoots) ?? path.dirname(path.dirname(path.dirname(file)));
 }
 
-function migrationNode(file: string, findings: readonly Finding[] = []): MigrationNode {
+function migrationNode(file: string, findings: readonly Finding[] = [], marks: Marks = NO_MARKS): MigrationNode {
     const sorted = [...findings].sort((a, b) => a.line - b.line || a.character - b.character);
     return {
         kind: 'migration',
@@ -94,6 +113,7 @@ function migrationNode(file: string, findings: readonly Finding[] = []): Migrati
         file,
         findings: sorted,
         worst: worstOf(sorted.map((f) => f.severity)),
+        marks,
     };
 }
 
@@ -112,7 +132,7 @@ export function buildTree(input: TreeInput): ProjectNode[] {
         const appDir = path.dirname(path.dirname(file));
         const apps = projects.get(root) ?? new Map<string, MigrationNode[]>();
         projects.set(root, apps);
-        apps.set(appDir, [...(apps.get(appDir) ?? []), migrationNode(file, input.findings.get(file))]);
+        apps.set(appDir, [...(apps.get(appDir) ?? []), migrationNode(file, input.findings.get(file), input.marks?.get(file))]);
     }
     return [...projects.entries()]
         .sort(([a], [b]) => path.basename(a).localeCompare(path.basename(b)) || a.localeCompare(b))
@@ -134,4 +154,55 @@ export function buildTree(input: TreeInput): ProjectNode[] {
 export function describeFindings(node: MigrationNode): string {
     const codes = [...node.findings].sort((a, b) => RANK[a.severity] - RANK[b.severity]).map((f) => f.code);
     return [...new Set(codes)].join(', ');
+}
+
+/** The view's markers of a migration: "new" or "historical", "applied" or "not applied". */
+export function describeMarks(marks: Marks): string[] {
+    const out: string[] = [];
+    if (marks.isNew !== undefined) {
+        out.push(marks.isNew ? 'new' : 'historical');
+    }
+    if (marks.applied !== undefined) {
+        out.push(marks.applied ? 'applied' : 'not applied');
+    }
+    return out;
+}
+
+/** A migration's description: its markers, then its codes ("new · not applied — DROP_COLUMN"). */
+export function describeMigration(node: MigrationNode): string {
+    const marks = describeMarks(node.marks).join(' · ');
+    const codes = describeFindings(node);
+    return marks && codes ? `${marks} — ${codes}` : marks || codes;
+}
+
+/** `contextValue` of a migration's tree item: `migration`, `migration.rewritable` (menus). */
+export function migrationContext(node: MigrationNode): string {
+    return node.marks.rewritable ? 'migration.rewritable' : 'migration';
+}
+
+function optionalBoolean(value: unknown): boolean | undefined {
+    return typeof value === 'boolean' ? value : undefined;
+}
+
+/**
+ * The markers by file path from a `listMigrations` result (`{projects: [{migrations: [{path, new,
+ * applied, rewritable}]}]}`); anything malformed is left out (no marker), never an error.
+ */
+export function parseMigrationList(result: unknown): Map<string, Marks> {
+    const out = new Map<string, Marks>();
+    const projects = (result as { projects?: unknown } | null)?.projects;
+    for (const project of Array.isArray(projects) ? projects : []) {
+        const migrations = (project as { migrations?: unknown } | null)?.migrations;
+        for (const m of Array.isArray(migrations) ? migrations : []) {
+            const entry = m as Record<string, unknown> | null;
+            if (entry && typeof entry.path === 'string') {
+                out.set(entry.path, {
+                    isNew: optionalBoolean(entry.new),
+                    applied: optionalBoolean(entry.applied),
+                    rewritable: entry.rewritable === true,
+                });
+            }
+        }
+    }
+    return out;
 }

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { buildTree, describeFindings, Finding, isMigrationFile, worstOf } from '../../common/migrationTree';
+import { buildTree, describeFindings, describeMigration, Finding, isMigrationFile, migrationContext, NO_MARKS, parseMigrationList, worstOf } from '../../common/migrationTree';
 
 const WS = '/ws';
 const SHOP = '/ws/shop';
@@ -97,5 +97,63 @@ describe('helpers', () => {
     it('worstOf', () => {
         assert.equal(worstOf(['info', undefined, 'warning', 'hint']), 'warning');
         assert.equal(worstOf([undefined]), undefined);
+    });
+});
+
+describe('the server\'s markers', () => {
+    const DROP = `${SHOP}/catalog/migrations/0004_remove_product_legacy_code.py`;
+    const INITIAL = `${SHOP}/catalog/migrations/0001_initial.py`;
+    // A listMigrations result as the server sends it (tests/lsp/test_migrations_view.py).
+    const listed = {
+        projects: [
+            {
+                root: SHOP,
+                migrations: [
+                    { app: 'catalog', name: '0004_remove_product_legacy_code', path: DROP, new: true, applied: false, rewritable: true },
+                    { app: 'catalog', name: '0001_initial', path: INITIAL, new: false, applied: true, rewritable: false },
+                    { app: 'catalog', name: '0010_delete_banner', path: `${SHOP}/catalog/migrations/0010_delete_banner.py`, new: null, applied: null, rewritable: false },
+                ],
+                new_unknown: null,
+                applied_unknown: null,
+                error: null,
+            },
+        ],
+    };
+
+    function markedTree() {
+        return buildTree({ migrationFiles: files, projectRoots: [SHOP], workspaceRoots: [WS], findings: new Map([[DROP, [drop]]]), marks: parseMigrationList(listed) });
+    }
+    const migration = (name: string) =>
+        markedTree()[0].apps.find((a) => a.name === 'catalog')!.migrations.find((m) => m.name === name)!;
+
+    it('reads new, applied and rewritable per path; null is no marker', () => {
+        const marks = parseMigrationList(listed);
+        assert.deepEqual(marks.get(DROP), { isNew: true, applied: false, rewritable: true });
+        assert.deepEqual(marks.get(INITIAL), { isNew: false, applied: true, rewritable: false });
+        assert.deepEqual(marks.get(`${SHOP}/catalog/migrations/0010_delete_banner.py`), NO_MARKS);
+    });
+
+    it('ignores what is malformed instead of failing', () => {
+        assert.equal(parseMigrationList(undefined).size, 0);
+        assert.equal(parseMigrationList({ projects: 'x' }).size, 0);
+        assert.equal(parseMigrationList({ projects: [{ migrations: [{ name: 'no path' }, null] }] }).size, 0);
+        assert.deepEqual(parseMigrationList({ projects: [{ migrations: [{ path: '/p', new: 'yes' }] }] }).get('/p'), NO_MARKS);
+    });
+
+    it('describes a migration by its markers, then its codes', () => {
+        assert.equal(describeMigration(migration('0004_remove_product_legacy_code')), 'new · not applied — DROP_COLUMN');
+        assert.equal(describeMigration(migration('0001_initial')), 'historical · applied');
+        // unknown (no git base, no database): no marker
+        assert.equal(describeMigration(migration('0010_delete_banner')), '');
+        // no listMigrations answer yet: the codes alone, as before
+        const bare = tree([[DROP, [drop]]])[0].apps.find((a) => a.name === 'catalog')!.migrations.find((m) => m.file === DROP)!;
+        assert.equal(describeMigration(bare), 'DROP_COLUMN');
+        assert.deepEqual(bare.marks, NO_MARKS);
+    });
+
+    it('offers "Make zero-downtime" (its context value) only on a rewritable migration', () => {
+        assert.equal(migrationContext(migration('0004_remove_product_legacy_code')), 'migration.rewritable');
+        assert.equal(migrationContext(migration('0001_initial')), 'migration');
+        assert.equal(migrationContext(migration('0010_delete_banner')), 'migration');
     });
 });
