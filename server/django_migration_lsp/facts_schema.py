@@ -35,10 +35,17 @@ class ColumnAdded:
 
 @dataclass(frozen=True)
 class ColumnDropped:
-    """``RemoveField`` of a concrete column."""
+    """``RemoveField`` of a concrete column (what the two-release removal rewrite needs too)."""
 
     table: str | None = None
     column: str | None = None
+    null: bool | None = None
+    #: ``field.db_type(connection)`` (None without a connection)
+    db_type: str | None = None
+    #: a foreign key with a database constraint: the (table, column) it references
+    references: tuple[str, ...] | None = None
+    #: the name Django gives the column's own index (``db_index``, a foreign key's)
+    index: str | None = None
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,9 @@ The SQL Django renders offline for each operation carries the names Django gives
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
-from .rewrites import MigrationInput, RenderedOp
+from .rewrites import MigrationInput
 from .rewrites.inputs import rendered_ops
 from .source import read_source_file
 
@@ -60,20 +59,12 @@ def migration_input(session: Any, key: Key, text: str | None = None) -> Migratio
         path=path,
         text=text,
         vendor=session.vendor,
-        operations=_with_removed(session, key, rendered_ops(rendered.operations)),
+        operations=rendered_ops(rendered.operations),
         leaf=not children,
         dependents=tuple(f"{a}.{n}" for a, n in children),
         taken_names=frozenset(n for a, n in session.disk.paths if a == key[0]),
         lock_timeout_configured=_lock_timeout_in_options(session.options.database),
     )
-
-
-def _with_removed(session: Any, key: Key, ops: tuple[RenderedOp, ...]) -> tuple[RenderedOp, ...]:
-    """The columns the RemoveField operations drop (for the two-release removal)."""
-    from .django_side.removed_columns import removed_columns
-
-    removed = removed_columns(session.loader, key, session.renderer.connection)
-    return tuple(replace(op, removed=removed.get(op.index)) for op in ops)
 
 
 def _lock_timeout_in_options(alias: str) -> bool:

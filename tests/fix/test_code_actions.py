@@ -69,6 +69,7 @@ def apply(edit: types.WorkspaceEdit) -> None:
         if isinstance(change, types.CreateFile):
             target = Path(change.uri[len("file://") :])
             assert not target.exists()
+            target.parent.mkdir(parents=True, exist_ok=True)  # as VS Code does
             target.write_text("")
             continue
         assert isinstance(change, types.TextDocumentEdit)
@@ -121,3 +122,40 @@ async def test_applying_the_rewrite_action_gives_the_files_fix_writes(
     assert migration_files(edited) != migration_files(copy_scenario(scenario, tmp_path / "orig"))
     if found == ["CREATE_INDEX"]:
         assert source.edit == action.edit  # one code found: the whole file gets the same
+
+
+def files_written(project: Path) -> dict[str, str]:
+    """The app's migrations and the next release's ones (``migrations/next_release/``)."""
+    folder = project / "shop" / "migrations" / "next_release"
+    later = {f"next_release/{p.name}": p.read_text() for p in sorted(folder.glob("0*.py"))}
+    return {**migration_files(project), **later}
+
+
+async def test_the_removal_action_gives_both_releases_files_as_fix_does(
+    client: LanguageClient, tmp_path: Path
+):
+    """DROP_COLUMN: the editor reads the column's type and nullability from the worker's facts,
+    as ``fix`` does, and its edit creates the next release's migration too."""
+    edited = copy_scenario("remove_field", tmp_path / "edited")
+    fixed = copy_scenario("remove_field", tmp_path / "fixed")
+    await start(client, edited)
+    path = next((edited / "shop" / "migrations").glob("0002_*.py"))
+    drops = [d for d in await diagnostics_of(client, path) if d.code == "DROP_COLUMN"]
+    assert drops
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=path.as_uri()),
+            range=drops[0].range,
+            context=types.CodeActionContext(diagnostics=drops),
+        )
+    )
+    [action] = [
+        a for a in actions or [] if isinstance(a, types.CodeAction) and a.kind == "refactor.rewrite"
+    ]
+    assert action.title.startswith("Make zero-downtime: remove the field from the state now")
+    assert action.title.endswith("(+ 0003_drop_shop_item_name)")
+
+    assert cli(fixed, NO_SERVER, "fix", ".", "shop", path.stem, "--code", "DROP_COLUMN").code == 0
+    apply(action.edit)
+    assert "next_release/0003_drop_shop_item_name.py" in files_written(fixed)
+    assert files_written(edited) == files_written(fixed)

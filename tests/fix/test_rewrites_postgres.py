@@ -13,6 +13,8 @@ from .projects import SCENARIOS, cli, copy_scenario, manage, migration_files, sc
 INDEX = {"CREATE_INDEX", "CREATE_INDEX_EXCLUSIVE"}
 #: codes no rewritten migration may have (the safe forms' own hazards)
 NEVER_AFTER = {"CONCURRENTLY_IN_TRANSACTION", "VALIDATE_IN_TRANSACTION"}
+#: what a rewritten removal may not be reported for (the finding and the locks of its steps)
+LOCK_CODES = {"DROP_COLUMN", "LOCK_TIMEOUT", "NOT_NULL_SCAN", "ADD_FOREIGN_KEY"}
 #: scenario -> (codes lint reports on the original, codes it must not report on the rewritten
 #: migrations, files the rewrite adds). ADD_UNIQUE stays: old code may still write duplicates.
 EXPECTED = {
@@ -42,7 +44,7 @@ def lint_codes(project, url) -> set[str]:
 
 
 #: scenarios whose rewrite leaves a step for the next release (tested on their own)
-TWO_RELEASES = ["remove_field"]
+TWO_RELEASES = ["remove_field", "remove_foreign_key"]
 
 
 def test_every_scenario_has_an_expectation():
@@ -108,27 +110,55 @@ def test_the_lock_timeout_makes_a_blocked_migration_fail_instead_of_queueing(
     assert "canceling statement due to lock timeout" in blocked.stderr
 
 
-def test_a_removal_takes_two_releases_and_ends_where_the_original_did(tmp_path, postgres_server):
-    original = copy_scenario("remove_field", tmp_path / "original")
-    rewritten = copy_scenario("remove_field", tmp_path / "rewritten")
-    db_a = postgres_server.create_database("fix_remove_field_a")
-    db_b = postgres_server.create_database("fix_remove_field_b")
+def codes_of(project, url, name) -> set[str]:
+    """The codes lint reports on one migration."""
+    run = cli(project, url, "lint", ".", "shop", "--no-cache", "--format", "json")
+    assert run.code in (0, 1), run.stderr
+    return {
+        f["code"]
+        for m in json.loads(run.stdout)["migrations"]
+        if m["name"] == name
+        for f in m["findings"]
+    }
+
+
+#: two-release scenario -> (the migration rewritten, the next release's migration it writes)
+REMOVALS = {
+    "remove_field": ("0002_remove_item_name", "0003_drop_shop_item_name"),
+    "remove_foreign_key": ("0003_remove_item_tag", "0004_drop_shop_item_tag_id"),
+}
+#: scenario -> (table, column) nullable meanwhile
+KEPT = {"remove_field": ("shop_item", "name"), "remove_foreign_key": ("shop_item", "tag_id")}
+
+
+@pytest.mark.parametrize("scenario", sorted(REMOVALS))
+def test_a_removal_takes_two_releases_and_ends_where_the_original_did(
+    scenario, tmp_path, postgres_server
+):
+    name, later_name = REMOVALS[scenario]
+    original = copy_scenario(scenario, tmp_path / "original")
+    rewritten = copy_scenario(scenario, tmp_path / "rewritten")
+    db_a = postgres_server.create_database(f"fix_{scenario}_a")
+    db_b = postgres_server.create_database(f"fix_{scenario}_b")
     url_a, url_b = postgres_server.url(db_a), postgres_server.url(db_b)
-    assert "DROP_COLUMN" in lint_codes(original, url_a)
-    assert cli(rewritten, url_b, "fix", ".", "shop", "0002").code == 0
-    later = rewritten / "shop/migrations/next_release/0003_drop_shop_item_name.py"
+    assert "DROP_COLUMN" in codes_of(original, url_a, name)
+    assert cli(rewritten, url_b, "fix", ".", "shop", name).code == 0
+    later = rewritten / f"shop/migrations/next_release/{later_name}.py"
     assert later.exists()
 
     # this release: the field leaves the state, the column stays (nullable) for old code
     assert manage(original, url_a, "migrate", "shop").code == 0
     assert manage(rewritten, url_b, "migrate", "shop").code == 0
-    column = "SELECT is_nullable FROM information_schema.columns WHERE table_name = 'shop_item' AND column_name = 'name'"
+    table, kept = KEPT[scenario]
+    column = f"SELECT is_nullable FROM information_schema.columns WHERE table_name = '{table}' AND column_name = '{kept}'"
     assert postgres_server.query(db_b, column) == [("YES",)]
     check = manage(rewritten, url_b, "makemigrations", "--check", "--dry-run", "shop")
     assert check.code == 0, check.stdout + check.stderr
-    assert not {"DROP_COLUMN"} & lint_codes(rewritten, url_b)
-    again = cli(rewritten, url_b, "fix", ".", "shop", "0002")
+    assert not LOCK_CODES & codes_of(rewritten, url_b, name)
+    again = cli(rewritten, url_b, "fix", ".", "shop", name)
     assert "nothing to rewrite" in again.stdout and not again.stderr.strip()
+    if scenario == "remove_foreign_key":
+        new_code_deletes_what_the_column_points_at(postgres_server, db_b)
 
     # next release: the contract step drops it; the schema is the original's
     later.rename(rewritten / "shop/migrations" / later.name)
@@ -137,5 +167,28 @@ def test_a_removal_takes_two_releases_and_ends_where_the_original_did(tmp_path, 
     check = manage(rewritten, url_b, "makemigrations", "--check", "--dry-run", "shop")
     assert check.code == 0, check.stdout + check.stderr
 
+    # back: the contract step gives the column back as this release had it, then to zero
+    previous = name if scenario == "remove_field" else "0003"
+    assert manage(rewritten, url_b, "migrate", "shop", previous).code == 0
+    indexes = postgres_server.query(
+        db_b,
+        f"SELECT count(*) FROM pg_indexes WHERE tablename = '{table}' AND indexdef LIKE '%({kept})%'",
+    )
+    assert indexes == [(0 if scenario == "remove_field" else 1,)]
     back = manage(rewritten, url_b, "migrate", "shop", "zero")
     assert back.code == 0, back.stderr
+
+
+def new_code_deletes_what_the_column_points_at(server, db) -> None:
+    """The new code inserts items without the column and deletes the tag an old row points at
+    (it no longer knows the relation): with the constraint still there, the delete would fail."""
+    import psycopg
+
+    with psycopg.connect(server.dsn(db), autocommit=True) as conn:
+        tag = conn.execute("INSERT INTO shop_tag (label) VALUES ('t') RETURNING id").fetchone()[0]
+        conn.execute(
+            "INSERT INTO shop_item (name, tag_id) VALUES ('old code', %s), ('new code', NULL)",
+            (tag,),
+        )
+        conn.execute("DELETE FROM shop_tag WHERE id = %s", (tag,))
+        conn.execute("DELETE FROM shop_item")

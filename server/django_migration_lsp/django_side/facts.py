@@ -180,7 +180,27 @@ def _remove_field(op: Any, at: _Around) -> OperationFacts:
         return OperationFacts(tables_dropped=(through,)) if through else NOTHING
     if not field.column:
         return NOTHING
-    return OperationFacts(column_dropped=ColumnDropped(model._meta.db_table, field.column))
+    return OperationFacts(column_dropped=_dropped(model, field, at.connection))
+
+
+def _dropped(model: Any, field: Any, connection: Any) -> ColumnDropped:
+    table = model._meta.db_table
+    references = None
+    if field.is_relation and getattr(field, "db_constraint", False):
+        target = field.target_field
+        references = (target.model._meta.db_table, target.column)
+    index = None
+    if connection is not None and field.db_index and not field.unique:
+        editor = connection.schema_editor(collect_sql=True, atomic=False)
+        index = editor._create_index_name(table, [field.column], suffix="")
+    return ColumnDropped(
+        table=table,
+        column=field.column,
+        null=bool(field.null),
+        db_type=_column_type(field, connection) if connection is not None else None,
+        references=references,
+        index=index,
+    )
 
 
 def _rename_field(op: Any, at: _Around) -> OperationFacts:

@@ -43,8 +43,21 @@ def rewrite_input(path: Path, text: str, result: MigrationResult) -> MigrationIn
     )
 
 
+def _created(path: str, text: str) -> list[types.CreateFile | types.TextDocumentEdit]:
+    """A new file (never over an existing one) with ``text``."""
+    new_uri = Path(path).as_uri()
+    return [
+        types.CreateFile(uri=new_uri, options=types.CreateFileOptions(overwrite=False)),
+        types.TextDocumentEdit(
+            text_document=types.OptionalVersionedTextDocumentIdentifier(uri=new_uri),
+            edits=[types.TextEdit(types.Range(types.Position(0, 0), types.Position(0, 0)), text)],
+        ),
+    ]
+
+
 def workspace_edit(uri: str, version: int | None, fixed: FixResult) -> types.WorkspaceEdit:
-    """Replace the migration's text; create the new migration when there is one."""
+    """Replace the migration's text; create the new migration and the next release's one
+    (``migrations/next_release/``) when there are."""
     lines = fixed.original.split("\n")
     end = types.Position(len(lines) - 1, utf16_col(lines[-1], len(lines[-1])))
     changes: list[
@@ -56,25 +69,16 @@ def workspace_edit(uri: str, version: int | None, fixed: FixResult) -> types.Wor
         )
     ]
     if fixed.new_migration is not None:
-        new_uri = Path(fixed.new_migration.path).as_uri()
-        changes += [
-            types.CreateFile(uri=new_uri, options=types.CreateFileOptions(overwrite=False)),
-            types.TextDocumentEdit(
-                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=new_uri),
-                edits=[
-                    types.TextEdit(
-                        types.Range(types.Position(0, 0), types.Position(0, 0)),
-                        fixed.new_migration.text,
-                    )
-                ],
-            ),
-        ]
+        changes += _created(fixed.new_migration.path, fixed.new_migration.text)
+    if fixed.next_release is not None:
+        changes += _created(fixed.next_release.path, fixed.next_release.text)
     return types.WorkspaceEdit(document_changes=changes)
 
 
 def _title(fixed: FixResult) -> str:
     titles = list(dict.fromkeys(r.title for r in fixed.rewritten))
-    where = f" (+ {fixed.new_migration.name})" if fixed.new_migration else ""
+    added = [m.name for m in (fixed.new_migration, fixed.next_release) if m is not None]
+    where = f" (+ {', '.join(added)})" if added else ""
     return TITLE + "; ".join(titles) + where
 
 

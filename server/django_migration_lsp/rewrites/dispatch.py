@@ -52,6 +52,7 @@ CODES = frozenset(
         "ADD_FOREIGN_KEY",
         "NOT_NULL_SCAN",
         "LOCK_TIMEOUT",
+        "DROP_COLUMN",
     }
 )
 

@@ -15,6 +15,10 @@ class RemovedColumn:
     column: str
     null: bool
     db_type: str
+    #: a foreign key's constraint: the (table, column) it references
+    references: tuple[str, str] | None = None
+    #: the column's own index (dropped with it; built again when the drop is reversed)
+    index: str | None = None
 
 
 @dataclass(frozen=True)
@@ -24,7 +28,7 @@ class RenderedOp:
     index: int
     kind: str
     statements: tuple[str, ...] = ()
-    #: for a RemoveField of a plain column, when the caller could read it from the state
+    #: for a RemoveField of a concrete column, from the operation's facts (the state before it)
     removed: RemovedColumn | None = None
 
 
