@@ -64,7 +64,14 @@ def migration_input(session: Any, key: Key, text: str | None = None) -> Migratio
         dependents=tuple(f"{a}.{n}" for a, n in children),
         taken_names=frozenset(n for a, n in session.disk.paths if a == key[0]),
         lock_timeout_configured=_lock_timeout_in_options(session.options.database),
+        django_version=_django_version(),
     )
+
+
+def _django_version() -> tuple[int, ...]:
+    import django
+
+    return tuple(django.VERSION[:2])
 
 
 def _lock_timeout_in_options(alias: str) -> bool:

@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import django
 import pytest
 import pytest_lsp
 from lsprotocol import types
@@ -131,31 +132,51 @@ def files_written(project: Path) -> dict[str, str]:
     return {**migration_files(project), **later}
 
 
-async def test_the_removal_action_gives_both_releases_files_as_fix_does(
-    client: LanguageClient, tmp_path: Path
+#: scenario -> (the code, its action's title start, the next release's migration)
+TWO_RELEASES = {
+    "remove_field": (
+        "DROP_COLUMN",
+        "remove the field from the state now",
+        "0003_drop_shop_item_name",
+    ),
+    "add_field_default": (
+        "NOT_NULL",
+        "keep the default in the database meanwhile",
+        "0003_contract",
+    ),
+}
+
+
+@pytest.mark.parametrize("scenario", sorted(TWO_RELEASES))
+async def test_a_two_release_action_gives_both_releases_files_as_fix_does(
+    client: LanguageClient, tmp_path: Path, scenario: str
 ):
     """DROP_COLUMN: the editor reads the column's type and nullability from the worker's facts,
-    as ``fix`` does, and its edit creates the next release's migration too."""
-    edited = copy_scenario("remove_field", tmp_path / "edited")
-    fixed = copy_scenario("remove_field", tmp_path / "fixed")
+    as ``fix`` does; NOT_NULL: the worker's Django version says db_default exists. The edit
+    creates the next release's migration too."""
+    code, title, later = TWO_RELEASES[scenario]
+    if scenario == "add_field_default" and django.VERSION < (5, 0):
+        pytest.skip("db_default came in Django 5.0: no action is offered before")
+    edited = copy_scenario(scenario, tmp_path / "edited")
+    fixed = copy_scenario(scenario, tmp_path / "fixed")
     await start(client, edited)
     path = next((edited / "shop" / "migrations").glob("0002_*.py"))
-    drops = [d for d in await diagnostics_of(client, path) if d.code == "DROP_COLUMN"]
-    assert drops
+    found = [d for d in await diagnostics_of(client, path) if d.code == code]
+    assert found
     actions = await client.text_document_code_action_async(
         types.CodeActionParams(
             text_document=types.TextDocumentIdentifier(uri=path.as_uri()),
-            range=drops[0].range,
-            context=types.CodeActionContext(diagnostics=drops),
+            range=found[0].range,
+            context=types.CodeActionContext(diagnostics=found),
         )
     )
     [action] = [
         a for a in actions or [] if isinstance(a, types.CodeAction) and a.kind == "refactor.rewrite"
     ]
-    assert action.title.startswith("Make zero-downtime: remove the field from the state now")
-    assert action.title.endswith("(+ 0003_drop_shop_item_name)")
+    assert action.title.startswith(f"Make zero-downtime: {title}")
+    assert action.title.endswith(f"(+ {later})")
 
-    assert cli(fixed, NO_SERVER, "fix", ".", "shop", path.stem, "--code", "DROP_COLUMN").code == 0
+    assert cli(fixed, NO_SERVER, "fix", ".", "shop", path.stem, "--code", code).code == 0
     apply(action.edit)
-    assert "next_release/0003_drop_shop_item_name.py" in files_written(fixed)
+    assert f"next_release/{later}.py" in files_written(fixed)
     assert files_written(edited) == files_written(fixed)

@@ -22,8 +22,17 @@ SOURCE_KIND = "source.makeZeroDowntime"
 KINDS = [types.CodeActionKind.RefactorRewrite, SOURCE_KIND]
 
 
-def rewrite_input(path: Path, text: str, result: MigrationResult) -> MigrationInput:
-    """What ``fix`` would read: the buffer's text, the rendered SQL, the sibling files."""
+def django_version(version: str | None) -> tuple[int, ...]:
+    """``(5, 2)`` for the worker's "5.2.19" (empty when unknown or not numbers)."""
+    parts = (version or "").split(".")[:2]
+    return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else ()
+
+
+def rewrite_input(
+    path: Path, text: str, result: MigrationResult, django: str | None = None
+) -> MigrationInput:
+    """What ``fix`` would read: the buffer's text, the rendered SQL, the sibling files, the
+    worker's Django version."""
     siblings = {
         p.stem: p.read_text(encoding="utf-8", errors="replace")
         for p in path.parent.glob("*.py")
@@ -40,6 +49,7 @@ def rewrite_input(path: Path, text: str, result: MigrationResult) -> MigrationIn
         leaf=not dependents,
         dependents=tuple(dependents),
         taken_names=frozenset(siblings),
+        django_version=django_version(django),
     )
 
 
@@ -89,11 +99,12 @@ def rewrite_actions(
     version: int | None,
     diagnostics: list[types.Diagnostic],
     result: MigrationResult | None,
+    django: str | None = None,
 ) -> list[types.CodeAction]:
     """The rewrite actions for these diagnostics, and the whole-file one."""
     if result is None or not result.operations:
         return []
-    inp = rewrite_input(path, text, result)
+    inp = rewrite_input(path, text, result, django)
     actions: list[types.CodeAction] = []
     for code in dict.fromkeys(
         str(data_of(d).get("code")) for d in diagnostics if d.source == SOURCE

@@ -216,7 +216,11 @@ def code_action(ls: MigrationServer, params: types.CodeActionParams) -> list[typ
     diagnostics = list(params.context.diagnostics)
     fixes = quick_fixes(uri, document.source, diagnostics, root, provider)
     last = ls.linter.results.get(str(path))
-    return fixes + rewrite_actions(uri, path, document.source, document.version, diagnostics, last)
+    django = runtime.django if runtime else None
+    actions = rewrite_actions(
+        uri, path, document.source, document.version, diagnostics, last, django
+    )
+    return fixes + actions
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)

@@ -50,6 +50,8 @@ class MigrationInput:
     taken_names: frozenset[str] = frozenset()
     #: the connection's OPTIONS already set a lock_timeout
     lock_timeout_configured: bool = False
+    #: Django's (major, minor) where the project runs (empty: unknown, only what 4.2 has)
+    django_version: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
