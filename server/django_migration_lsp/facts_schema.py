@@ -147,6 +147,9 @@ class OperationFacts:
     tables_created: tuple[str, ...] | None = None
     #: DeleteModel (with its auto-created M2M tables), RemoveField of a ManyToManyField
     tables_dropped: tuple[str, ...] | None = None
+    #: with ``tables_dropped``: Django's statements creating those tables again, as the state
+    #: before the operation has them (what unapplying the operation runs)
+    tables_recreated: tuple[str, ...] | None = None
     #: RenameModel / AlterModelTable when db_table changes: (old, new)
     table_renamed: tuple[str, ...] | None = None
     column_added: ColumnAdded | None = None
@@ -243,6 +246,7 @@ def _hints(kind: type) -> dict[str, Any]:
 FIELD_TYPES: dict[str, Any] = {
     "tables_created": tuple[str, ...],
     "tables_dropped": tuple[str, ...],
+    "tables_recreated": tuple[str, ...],
     "table_renamed": tuple[str, ...],
     "column_added": ColumnAdded,
     "column_dropped": ColumnDropped,

@@ -45,7 +45,13 @@ def lint_codes(project, url) -> set[str]:
 
 
 #: scenarios whose rewrite leaves a step for the next release (tested on their own)
-TWO_RELEASES = ["add_field_default", "remove_field", "remove_foreign_key"]
+TWO_RELEASES = [
+    "add_field_default",
+    "delete_model",
+    "remove_field",
+    "remove_foreign_key",
+    "remove_many_to_many",
+]
 
 
 def test_every_scenario_has_an_expectation():
@@ -129,6 +135,8 @@ TWO_RELEASE = {
     "remove_field": ("0002_remove_item_name", "0003_drop_shop_item_name", "DROP_COLUMN"),
     "remove_foreign_key": ("0003_remove_item_tag", "0004_drop_shop_item_tag_id", "DROP_COLUMN"),
     "add_field_default": ("0002_item_stock", "0003_contract", "NOT_NULL"),
+    "delete_model": ("0003_delete_tag", "0004_contract", "DROP_TABLE"),
+    "remove_many_to_many": ("0003_remove_item_tags", "0004_drop_shop_item_tags", "DROP_TABLE"),
 }
 #: scenario -> (table, column) nullable meanwhile
 KEPT = {"remove_field": ("shop_item", "name"), "remove_foreign_key": ("shop_item", "tag_id")}
@@ -167,6 +175,8 @@ def test_a_two_release_rewrite_ends_where_the_original_did(scenario, tmp_path, p
         new_code_deletes_what_the_column_points_at(postgres_server, db_b)
     if scenario == "add_field_default":
         old_code_inserts_without_the_columns(postgres_server, db_a, db_b)
+    if scenario in OLD_ROWS:
+        new_code_deletes_what_old_rows_point_at(postgres_server, db_b, scenario)
 
     # next release: the contract step; the schema is the original's
     later.rename(rewritten / "shop/migrations" / later.name)
@@ -187,6 +197,34 @@ def test_a_two_release_rewrite_ends_where_the_original_did(scenario, tmp_path, p
         old_code_inserts_without_the_columns(postgres_server, None, db_b)
     back = manage(rewritten, url_b, "migrate", "shop", "zero")
     assert back.code == 0, back.stderr
+
+
+#: scenario -> what the old code writes into the tables the new code no longer knows
+OLD_ROWS = {
+    "delete_model": ["INSERT INTO shop_tag (label, item_id) VALUES ('old code', %(item)s)"],
+    "remove_many_to_many": [
+        "INSERT INTO shop_tag (id, label) VALUES (7, 'old code')",
+        "INSERT INTO shop_item_tags (item_id, tag_id) VALUES (%(item)s, 7)",
+    ],
+}
+
+
+def new_code_deletes_what_old_rows_point_at(server, db, scenario) -> None:
+    """The old code writes rows into the tables kept for it; the new code, which no longer knows
+    them, deletes the item (and the tag) they point at: with their constraints still there, the
+    deletes would fail."""
+    import psycopg
+
+    with psycopg.connect(server.dsn(db), autocommit=True) as conn:
+        item = conn.execute("INSERT INTO shop_item (name) VALUES ('i') RETURNING id").fetchone()[0]
+        for statement in OLD_ROWS[scenario]:
+            conn.execute(statement, {"item": item})
+        conn.execute("DELETE FROM shop_item WHERE id = %s", (item,))
+        if scenario == "remove_many_to_many":
+            conn.execute("DELETE FROM shop_tag WHERE id = 7")
+            conn.execute("DELETE FROM shop_item_tags")
+        else:
+            conn.execute("DELETE FROM shop_tag")
 
 
 def old_code_inserts_without_the_columns(server, original, rewritten) -> None:

@@ -142,7 +142,31 @@ def _delete_model(op: Any, at: _Around) -> OperationFacts:
     model = at.before(op.name)
     if not _migrates(model, at.alias):
         return NOTHING
-    return OperationFacts(tables_dropped=(model._meta.db_table, *_m2m_tables(model)))
+    return OperationFacts(
+        tables_dropped=(model._meta.db_table, *_m2m_tables(model)),
+        tables_recreated=_creation(model, at.connection),
+    )
+
+
+def _creation(model: Any, connection: Any) -> tuple[str, ...] | None:
+    """Django's statements creating ``model``'s table (and its auto M2M tables), offline, from
+    a schema editor of its own (the renderer's stays the connection's)."""
+    if connection is None:
+        return None
+    from .offline import schema_editor
+
+    previous = getattr(connection, "offline_editor", None)
+    try:
+        editor = schema_editor(connection)
+        editor.begin_migration()
+        editor.begin_operation(lambda table: None)
+        editor.create_model(model)
+        statements = editor.end_operation(None)
+        return tuple(statements + [s for _, s in editor.end_migration()])
+    except Exception:  # a model the offline editor cannot create: no reverse known
+        return None
+    finally:
+        connection.offline_editor = previous
 
 
 def _rename_table(op: Any, at: _Around) -> OperationFacts:
@@ -177,7 +201,10 @@ def _remove_field(op: Any, at: _Around) -> OperationFacts:
     field = model._meta.get_field(op.name)
     if field.many_to_many:
         through = _auto_through(field)
-        return OperationFacts(tables_dropped=(through,)) if through else NOTHING
+        if not through:
+            return NOTHING
+        created = _creation(field.remote_field.through, at.connection)
+        return OperationFacts(tables_dropped=(through,), tables_recreated=created)
     if not field.column:
         return NOTHING
     return OperationFacts(column_dropped=_dropped(model, field, at.connection))

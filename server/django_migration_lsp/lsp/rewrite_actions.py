@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from lsprotocol import types
+from pygls.workspace import TextDocument
 
 from ..findings import MigrationResult
 from ..rewrites import CODES, FixResult, MigrationInput, fix_migration
@@ -95,8 +96,7 @@ def _title(fixed: FixResult) -> str:
 def rewrite_actions(
     uri: str,
     path: Path,
-    text: str,
-    version: int | None,
+    document: TextDocument,
     diagnostics: list[types.Diagnostic],
     result: MigrationResult | None,
     django: str | None = None,
@@ -104,6 +104,7 @@ def rewrite_actions(
     """The rewrite actions for these diagnostics, and the whole-file one."""
     if result is None or not result.operations:
         return []
+    text, version = document.source, document.version
     inp = rewrite_input(path, text, result, django)
     actions: list[types.CodeAction] = []
     for code in dict.fromkeys(

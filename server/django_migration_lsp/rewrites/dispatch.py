@@ -20,6 +20,7 @@ from . import (
     not_null,
     placement,
     removal,
+    table_removal,
 )
 from .model import FixResult, MigrationInput, Proposal, RenderedOp, Rewritten, Skipped
 from .pysource import PySource, apply_edits, call_name
@@ -41,7 +42,8 @@ PROPOSERS: dict[str, tuple[Proposer, ...]] = {
         not_null.set_not_null,
     ),
     "AddConstraint": (constraints.add_constraint,),
-    "RemoveField": (removal.state_only_removal,),
+    "RemoveField": (removal.state_only_removal, table_removal.state_only_table_removal),
+    "DeleteModel": (table_removal.state_only_table_removal,),
 }
 #: proposers whose safe form needs a newer Django than 4.2 (``db_default`` came in 5.0)
 MINIMUM_DJANGO: dict[Proposer, tuple[int, int]] = {
@@ -60,6 +62,7 @@ CODES = frozenset(
         "LOCK_TIMEOUT",
         "DROP_COLUMN",
         "NOT_NULL",
+        "DROP_TABLE",
     }
 )
 

@@ -35,9 +35,17 @@ def removed_column(op: RenderedOperation) -> RemovedColumn | None:
 
 def rendered_ops(operations: Iterable[RenderedOperation]) -> tuple[RenderedOp, ...]:
     """Each operation with every statement it runs (those of its database_operations too) and,
-    for a ``RemoveField``, the column it drops: the CLI and the editor read the same."""
+    for a ``RemoveField``, the column it drops, for a table removal Django's statements creating
+    the tables again: the CLI and the editor read the same."""
     return tuple(
-        RenderedOp(op.index, op.kind, _statements(op), removed_column(op)) for op in operations
+        RenderedOp(
+            op.index,
+            op.kind,
+            _statements(op),
+            removed_column(op),
+            OperationFacts.from_dict(op.facts).tables_recreated or (),
+        )
+        for op in operations
     )
 
 

@@ -30,6 +30,9 @@ class RenderedOp:
     statements: tuple[str, ...] = ()
     #: for a RemoveField of a concrete column, from the operation's facts (the state before it)
     removed: RemovedColumn | None = None
+    #: for a DeleteModel / RemoveField of a many-to-many: Django's statements creating the
+    #: dropped tables again (from the operation's facts)
+    recreated: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
