@@ -195,6 +195,11 @@ def test_a_two_release_rewrite_ends_where_the_original_did(scenario, tmp_path, p
         assert indexes == [(INDEXES_BACK[scenario],)]
     if scenario == "add_field_default":
         old_code_inserts_without_the_columns(postgres_server, None, db_b)
+    # unapplying this release too gives the schema unapplying the original gives
+    previous = f"{int(name[:4]) - 1:04d}"
+    assert manage(original, url_a, "migrate", "shop", previous).code == 0
+    assert manage(rewritten, url_b, "migrate", "shop", previous).code == 0
+    assert schema(postgres_server, db_a) == schema(postgres_server, db_b)
     back = manage(rewritten, url_b, "migrate", "shop", "zero")
     assert back.code == 0, back.stderr
 
