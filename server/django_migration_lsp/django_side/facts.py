@@ -150,8 +150,9 @@ def _delete_model(op: Any, at: _Around) -> OperationFacts:
 
 def _creation(model: Any, connection: Any) -> tuple[str, ...] | None:
     """Django's statements creating ``model``'s table (and its auto M2M tables), offline, from
-    a schema editor of its own (the renderer's stays the connection's)."""
-    if connection is None:
+    a schema editor of its own (the renderer's stays the connection's). PostgreSQL only: the
+    two-release table removal, which reads them, is a PostgreSQL rewrite."""
+    if connection is None or connection.vendor != "postgresql":
         return None
     from .offline import schema_editor
 
