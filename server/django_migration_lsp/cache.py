@@ -34,7 +34,9 @@ from .config import LintOptions
 from .findings import LintRun, MigrationResult, ProjectInfo
 
 Key = tuple[str, str]
-CACHE_FORMAT = 1
+#: bumped when what a cached result holds changes (2: RunSQL scripts and migrate crashes on
+#: rendered operations), so results of an older layout are linted again, never shown stale
+CACHE_FORMAT = 2
 SKIP_DIRS = {
     ".git",
     ".hg",

@@ -307,7 +307,7 @@ def finish_run(run: Any, options: Any, write_baseline: str | None) -> tuple[Any,
 def run_lint(args: argparse.Namespace, argv: list[str]) -> int:
     """``lint``: select, render, judge, print; exit status per the module's docstring."""
     from .config import ConfigError, load_options
-    from .django_side.loading import ProjectLoadError
+    from .load_errors import ProjectLoadError
 
     root = Path(args.project_dir).resolve()
     if not root.is_dir():
@@ -358,7 +358,7 @@ def run_check(args: argparse.Namespace) -> int:
         return fail(f"PROJECT_DIR {args.project_dir!r} is not a directory.")
     try:
         from .checks import run_checks
-        from .django_side.loading import ProjectLoadError
+        from .load_errors import ProjectLoadError
     except ImportError as exc:
         return fail(f"the cross-checks are not available: {exc}", exc, args.verbosity)
     from .output import exit_status, render

@@ -21,8 +21,6 @@ from .django_side.loading import (
     MISSING_BACKENDS,
     DiskMigrations,
     GraphShape,
-    LoadProblem,
-    ProjectLoadError,
     build_loader,
     load_disk_migrations,
     refresh_loader,
@@ -31,6 +29,7 @@ from .django_side.loading import (
 from .django_side.offline import offline_connection, vendor_of
 from .django_side.render import CHECKPOINT_EVERY, RenderedMigration, Renderer, full_plan
 from .findings import LintRun, MigrationResult, ProjectInfo
+from .load_errors import LoadProblem, ProjectLoadError
 from .results import Judged, failed_result, ignored_result, read_source, rendered_result
 from .rules.catalogue import RULES
 from .scope import gather_facts, is_ignore_migration

@@ -75,6 +75,9 @@ class ColumnAltered:
     #: the state before has a CheckConstraint ``column IS NOT NULL`` (PostgreSQL 12+ then sets
     #: NOT NULL without scanning the table)
     not_null_checked: bool | None = None
+    #: the field's ``db_collation`` before and after ("" for the database default)
+    old_collation: str | None = None
+    new_collation: str | None = None
 
 
 @dataclass(frozen=True)

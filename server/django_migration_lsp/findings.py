@@ -88,6 +88,9 @@ class RenderedOperation:
     ``error`` is set when this operation alone could not be rendered. ``facts`` carries what the
     operation objects know and the SQL cannot tell (see ``rules.facts``).
     ``sub_operations`` holds the database_operations of SeparateDatabaseAndState.
+    ``deferred``: the last statements of ``statements``, which Django runs at the migration's
+    end. ``run_as``: a RunSQL's script as Django executes it, where that differs from the split
+    ``statements`` the rules read (PostgreSQL runs a multi-statement string whole).
     """
 
     index: int
@@ -100,6 +103,15 @@ class RenderedOperation:
     facts: dict[str, Any] = field(default_factory=dict)
     sub_operations: list[RenderedOperation] = field(default_factory=list)
     sub_index: int | None = None
+    deferred: list[str] = field(default_factory=list)
+    run_as: list[str] | None = None
+    #: rendering found that the real ``migrate`` raises on it (``error`` says why)
+    crashes_migrate: bool = False
+
+    @property
+    def shown(self) -> list[str]:
+        """The statements as Django executes them (a RunSQL script whole where it runs so)."""
+        return list(self.run_as) if self.run_as is not None else list(self.statements)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -119,6 +131,9 @@ class RenderedOperation:
             facts=dict(data.get("facts") or {}),
             sub_operations=[cls.from_dict(s) for s in data.get("sub_operations") or []],
             sub_index=data.get("sub_index"),
+            deferred=list(data.get("deferred") or []),
+            run_as=list(data["run_as"]) if data.get("run_as") is not None else None,
+            crashes_migrate=bool(data.get("crashes_migrate", False)),
         )
 
 
@@ -137,8 +152,17 @@ class MigrationResult:
     cached: bool = False
     #: where the error is, when it has a place: {"line": 1-based, "column": 1-based}
     error_location: dict[str, int] | None = None
-    #: the module cannot even be imported (syntax or import error): ``migrate`` would crash
+    #: ``migrate`` would crash on it: the module cannot even be imported (syntax or import
+    #: error), or an operation raises (``RenderedOperation.crashes_migrate``)
     fatal: bool = False
+    #: Django runs it in one transaction (``sqlmigrate``'s BEGIN/COMMIT)
+    atomic: bool = True
+
+    @property
+    def operation_crashes(self) -> bool:
+        """An operation of it makes ``migrate`` raise (the module itself loads)."""
+        every = [one for o in self.operations for one in (o, *o.sub_operations)]
+        return any(o.crashes_migrate for o in every)
 
     def to_dict(self, *, with_operations: bool = True) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -155,6 +179,7 @@ class MigrationResult:
         }
         if with_operations:
             data["operations"] = [o.to_dict() for o in self.operations]
+            data["atomic"] = self.atomic
         return data
 
     @classmethod
@@ -171,6 +196,7 @@ class MigrationResult:
             cached=bool(data.get("cached", False)),
             error_location=data.get("error_location"),
             fatal=bool(data.get("fatal", False)),
+            atomic=bool(data.get("atomic", True)),
         )
 
 

@@ -65,6 +65,7 @@ def diffs(result: FixResult, root: Path) -> list[dict[str, str]]:
         files.append(
             {"path": shown, "action": "modify", "text": result.text, "diff": "".join(diff)}
         )
+    files += [_modified(root, f.path, f.original, f.text) for f in result.other_files]
     if result.new_migration is not None:
         shown = _display(root, result.new_migration.path)
         diff = difflib.unified_diff(
@@ -80,6 +81,13 @@ def diffs(result: FixResult, root: Path) -> list[dict[str, str]]:
         text = result.next_release.text
         files.append({"path": shown, "action": "create", "text": text, "diff": "".join(diff)})
     return files
+
+
+def _modified(root: Path, path: str, original: str, text: str) -> dict[str, str]:
+    shown = _display(root, path)
+    lines = (original.splitlines(keepends=True), text.splitlines(keepends=True))
+    diff = "".join(difflib.unified_diff(*lines, f"a/{shown}", f"b/{shown}"))
+    return {"path": shown, "action": "modify", "text": text, "diff": diff}
 
 
 def to_json(result: FixResult, root: Path, written: bool) -> dict[str, Any]:
@@ -103,6 +111,8 @@ def _summary(result: FixResult, root: Path, written: bool) -> list[str]:
     for r in result.rewritten:
         lines.append(f"{shown}: operation {r.operation_index} [{r.code}]: {r.title} ({r.where})")
     verb = "created" if written else "would create"
+    for f in result.other_files:
+        lines.append(f"{'changed' if written else 'would change'} {_display(root, f.path)}")
     if result.new_migration is not None:
         lines.append(f"{verb} {_display(root, result.new_migration.path)}")
     if result.next_release is not None:
@@ -128,13 +138,15 @@ def write(result: FixResult) -> None:
             handle.write(result.next_release.text)
     if result.text != result.original:
         Path(result.path).write_text(result.text, encoding="utf-8")
+    for other in result.other_files:
+        Path(other.path).write_text(other.text, encoding="utf-8")
 
 
 def compute(args: argparse.Namespace, root: Path) -> FixResult | str:
     """The rewrite of the migration named on the command line, or why there is none."""
     from .config import ConfigError, load_options
-    from .django_side.loading import ProjectLoadError
     from .engine import LintSession
+    from .load_errors import ProjectLoadError
     from .rewrite_inputs import MigrationNotFound, migration_input, resolve_key
     from .rewrites import fix_migration
 

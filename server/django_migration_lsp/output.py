@@ -132,6 +132,8 @@ class Position:
 
 def render_error_message(result: MigrationResult) -> str:
     """What a RENDER_ERROR says: a module that cannot be imported crashes ``migrate``."""
+    if result.fatal and result.operation_crashes:
+        return f"`migrate` would crash on this migration: {result.error}"
     if result.fatal:
         error = (result.error or "").rstrip(".")
         return (

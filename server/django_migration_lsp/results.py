@@ -15,6 +15,7 @@ from .config import LintOptions
 from .django_side.facts import connection_sets_lock_timeout
 from .findings import MigrationResult
 from .source import MigrationSource, SourceDecodeError, parse_migration_source, read_source_file
+from .sqlscript import attach_as_run
 from .static import static_operations
 from .verdicts import verdict
 
@@ -94,7 +95,8 @@ def failed_result(who: Judged, read: SourceRead, problem: Any | None) -> Migrati
 def rendered_result(
     who: Judged, read: SourceRead, rendered: Any, backend_error: str | None
 ) -> MigrationResult:
-    """The verdict on a rendered migration."""
+    """The verdict on a rendered migration (its operations carrying how Django runs them)."""
+    attach_as_run(rendered.operations, rendered.deferred, rendered.as_run)
     error = "; ".join(filter(None, [read.error, backend_error])) or None
     result = verdict(
         who.app,
@@ -108,6 +110,15 @@ def rendered_result(
         error=error,
         lock_timeout=connection_sets_lock_timeout(who.options.database),
     )
+    result.atomic = rendered.atomic
     if read.decode_location:
         result.error_location = read.decode_location
+    every = [one for o in rendered.operations for one in (o, *o.sub_operations)]
+    crash = next((o for o in every if o.crashes_migrate), None)
+    if crash is not None:  # ``migrate`` raises there: an error, on that operation
+        result.fatal = True
+        source = read.source
+        span = source.span_for(crash.index, crash.sub_index) if source is not None else None
+        if span is not None and not read.decode_location:
+            result.error_location = {"line": span.line, "column": span.col + 1}
     return result

@@ -10,6 +10,7 @@ from typing import Any
 
 from .rewrites import MigrationInput
 from .rewrites.inputs import rendered_ops
+from .rewrites.rename_files import models_sources
 from .source import read_source_file
 
 Key = tuple[str, str]
@@ -64,8 +65,19 @@ def migration_input(session: Any, key: Key, text: str | None = None) -> Migratio
         dependents=tuple(f"{a}.{n}" for a, n in children),
         taken_names=frozenset(n for a, n in session.disk.paths if a == key[0]),
         lock_timeout_configured=_lock_timeout_in_options(session.options.database),
+        models=models_sources(path),
+        pending_models=_pending(session, key, rendered.operations),
         django_version=_django_version(),
     )
+
+
+def _pending(session: Any, key: Key, operations: Any) -> frozenset[str]:
+    """The app's models that makemigrations would change (the renames read models.py)."""
+    from .django_side.pending_models import pending_models
+
+    if not any(op.kind in ("RenameField", "RenameModel") for op in operations):
+        return frozenset()
+    return pending_models(session.loader, key[0])
 
 
 def _django_version() -> tuple[int, ...]:

@@ -15,7 +15,8 @@ from typing import Any
 
 from . import vcs
 from .config import LintOptions
-from .django_side.loading import DiskMigrations, LoadProblem, ProjectLoadError
+from .django_side.loading import DiskMigrations
+from .load_errors import LoadProblem, ProjectLoadError
 from .selection import Entry, Facts
 
 Key = tuple[str, str]

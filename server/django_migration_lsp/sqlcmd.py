@@ -16,6 +16,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .sqlscript import all_entries, attach_as_run, script_document, to_text
+
 EXIT_OK, EXIT_RENDER_ERROR, EXIT_USAGE = 0, 1, 2
 
 
@@ -43,7 +45,7 @@ def run_sql(args: argparse.Namespace, fail: Any, reexec: Any = None) -> int:
     if not root.is_dir():
         return fail(f"PROJECT_DIR {project!r} is not a directory.")
     from .config import ConfigError, load_options
-    from .django_side.loading import ProjectLoadError
+    from .load_errors import ProjectLoadError
 
     try:
         options = load_options(root, {"settings": args.settings, "database": args.database})
@@ -65,7 +67,7 @@ def run_sql(args: argparse.Namespace, fail: Any, reexec: Any = None) -> int:
         print(json.dumps(document, indent=2))
     else:
         print(to_text(document))
-    errors = [o for o in _walk(document["operations"]) if o["error"]]
+    errors = [o for o in all_entries(document["operations"]) if o["error"]]
     return EXIT_RENDER_ERROR if errors or document["error"] else EXIT_OK
 
 
@@ -93,16 +95,15 @@ def render_document(
         session.render(set(session.plan[: session.plan.index(key) + 1]))
         rendered = session.rendered[key]
     error = rendered.error or session.renderer.backend_error
-    return {
-        "version": 1,
-        "app": key[0],
-        "name": key[1],
-        "vendor": session.vendor,
-        "backwards": backwards,
-        "atomic": rendered.atomic,
-        "error": error,
-        "operations": [_operation(op, rendered) for op in rendered.operations],
-    }
+    attach_as_run(rendered.operations, rendered.deferred, rendered.as_run)
+    return script_document(
+        key,
+        session.vendor,
+        rendered.atomic,
+        rendered.operations,
+        backwards=backwards,
+        error=error,
+    )
 
 
 def _find(session: Any, app_label: str, name: str) -> tuple[str, str]:
@@ -128,56 +129,3 @@ def _find(session: Any, app_label: str, name: str) -> tuple[str, str]:
         f"Cannot find a migration matching {name!r} in app {app_label!r} (it may be replaced "
         "by a squashed migration, or not be in the migration graph)."
     )
-
-
-def _operation(op: Any, rendered: Any) -> dict[str, Any]:
-    where = (op.index, op.sub_index)
-    deferred = rendered.deferred.get(where, [])
-    own = op.statements[: len(op.statements) - len(deferred)] if deferred else op.statements
-    entry: dict[str, Any] = {
-        "index": op.index,
-        "sub_index": op.sub_index,
-        "kind": op.kind,
-        "description": op.description,
-        "statements": list(rendered.as_run.get(where, own)),
-        "deferred": list(deferred),
-        "notes": list(op.notes),
-        "error": op.error,
-    }
-    if op.sub_operations:
-        subs = [_operation(sub, rendered) for sub in op.sub_operations]
-        entry["sub_operations"] = subs
-        entry["statements"] = [s for sub in subs for s in sub["statements"]]
-        entry["deferred"] = [s for sub in subs for s in sub["deferred"]]
-    return entry
-
-
-def _walk(operations: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    out = []
-    for op in operations:
-        out.append(op)
-        out.extend(op.get("sub_operations", []))
-    return out
-
-
-def to_text(document: dict[str, Any]) -> str:
-    """``sqlmigrate``'s layout: BEGIN/COMMIT when atomic, a comment per operation, the
-    deferred statements last (Django runs them at the end of the migration)."""
-    lines: list[str] = ["BEGIN;"] if document["atomic"] else []
-    deferred: list[str] = []
-    for op in document["operations"]:
-        lines += ["--", f"-- {op['description']}", "--"]
-        if op["error"]:
-            lines.append(f"-- could not be rendered: {op['error']}")
-        lines += [f"-- {note}" for note in op["notes"]]
-        if op["kind"] == "RunPython":
-            lines.append("-- (Python code: no SQL)")
-        lines += op["statements"]
-        deferred += op["deferred"]
-    if deferred:
-        lines += ["--", "-- Deferred to the end of the migration", "--", *deferred]
-    if document["error"]:
-        lines.append(f"-- {document['error']}")
-    if document["atomic"]:
-        lines.append("COMMIT;")
-    return "\n".join(lines)

@@ -79,12 +79,18 @@ def verdict(
         postgres_version=postgres_version(options),
         lock_timeout=lock_timeout,
     )
+    every = [one for o in operations for one in (o, *o.sub_operations)]
+    scripts = {(o.index, o.sub_index): list(o.run_as) for o in every if o.run_as is not None}
     for hit in hits:
         if hit.code in excluded:
             continue
         if source is not None and source.is_ignored(hit.operation_index, hit.sub_index, hit.code):
             continue
-        findings.append(finding_from_hit(hit, source, options, all_errors, made_errors))
+        finding = finding_from_hit(hit, source, options, all_errors, made_errors)
+        script = scripts.get((hit.operation_index, hit.sub_index))
+        if script is not None:  # a RunSQL script is shown as the database runs it: whole
+            finding.sql = script
+        findings.append(finding)
     findings.sort(key=lambda f: (f.operation_index or 0, f.sub_index or -1, f.code))
     op_errors = [f"operation {o.index + 1}: {o.error}" for o in operations if o.error]
     for o in operations:

@@ -3,16 +3,14 @@ elpa-eglot, or an Emacs 29+ with eglot built in), in batch mode."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import DROP, QUICK_FIXES, copy_example, recipe
+from .conftest import DROP, assert_quick_fixes, copy_example, recipe, run_probe
 
 PROBE = Path(__file__).with_name("probe_eglot.el")
 EMACS = shutil.which("emacs")
@@ -29,26 +27,8 @@ def test_the_documented_eglot_recipe_shows_the_diagnostic_and_its_quick_fixes(tm
     init = tmp_path / "init.el"
     init.write_text(recipe("Emacs (eglot)", "elisp"))
     assert "eglot-server-programs" in init.read_text()
-    out = tmp_path / "result.json"
-    bin_dir = str(Path(sys.executable).parent)  # where `django-migration-lsp` is installed
-    env = dict(
-        os.environ,
-        PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-        PROBE_FILE=str(root / DROP),
-        PROBE_OUT=str(out),
-        HOME=str(tmp_path),
-    )
-    proc = subprocess.run(
-        [str(EMACS), "--batch", "-l", str(init), "-l", str(PROBE)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=200,
-        cwd=root,
-    )
-    assert out.exists(), proc.stderr[-3000:] + proc.stdout[-3000:]
-    result = json.loads(out.read_text())
-    assert result["ok"], (result, proc.stderr[-3000:])
+    argv = [str(EMACS), "--batch", "-l", str(init), "-l", str(PROBE)]
+    result = run_probe(argv, root, root / DROP)
     assert Path(result["root"].replace("~", str(tmp_path), 1)).resolve() == root.resolve()
     (diagnostic,) = result["diagnostics"]
     assert diagnostic["code"] == "DROP_COLUMN"
@@ -56,6 +36,4 @@ def test_the_documented_eglot_recipe_shows_the_diagnostic_and_its_quick_fixes(tm
     assert (diagnostic["line"], diagnostic["column"]) == (8, 8)  # `migrations.RemoveField(`
     assert diagnostic["type"] == "eglot-error"
     assert "legacy_code" in diagnostic["message"]
-    titles = {a["title"] for a in result["actions"]}
-    assert titles >= QUICK_FIXES, result["actions"]
-    assert {a["kind"] for a in result["actions"] if a["title"] in QUICK_FIXES} == {"quickfix"}
+    assert_quick_fixes(result["actions"])

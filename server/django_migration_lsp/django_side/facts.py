@@ -265,6 +265,8 @@ def _alter_field(op: Any, at: _Around) -> OperationFacts:
             new_unique=bool(new.unique),
             db_default=_has_db_default(new),
             not_null_checked=_has_not_null_check(old_model, old.name),
+            old_collation=getattr(old, "db_collation", None) or "",
+            new_collation=getattr(new, "db_collation", None) or "",
         )
     )
 
@@ -297,13 +299,54 @@ def _alter_unique_together(op: Any, at: _Around) -> OperationFacts:
     return OperationFacts(unique_added=UniqueAdded(new_model._meta.db_table, columns, None))
 
 
+#: UniqueConstraint attribute -> the backend feature Django's schema editor needs to create it
+#: (``BaseDatabaseSchemaEditor._unique_supported``); without it Django runs no SQL at all
+_UNIQUE_FEATURES = (
+    ("condition", "supports_partial_indexes"),
+    ("deferrable", "supports_deferrable_unique_constraints"),
+    ("include", "supports_covering_indexes"),
+    ("expressions", "supports_expression_indexes"),
+)
+
+
+def _backend_skips(constraint: Any, connection: Any) -> bool:
+    """The backend lacks a feature the constraint needs, so Django creates nothing (MySQL and
+    MariaDB: a condition, deferrable; MariaDB also expressions). Unknown without a connection."""
+    if connection is None:
+        return False
+    needed = [feature for attr, feature in _UNIQUE_FEATURES if getattr(constraint, attr, None)]
+    if getattr(constraint, "nulls_distinct", None) is not None:  # Django 5.0+
+        needed.append("supports_nulls_distinct_unique_constraints")
+    try:
+        return not all(getattr(connection.features, feature, False) for feature in needed)
+    except Exception:  # a feature that needs the live server: assume Django creates it
+        return False
+
+
 def _add_constraint(op: Any, at: _Around) -> OperationFacts:
     model = at.after(op.model_name)
     constraint = op.constraint
     if model is None or not isinstance(constraint, models.UniqueConstraint):
         return NOTHING
+    if _backend_skips(constraint, at.connection):
+        return NOTHING
     columns = tuple(model._meta.get_field(f).column for f in constraint.fields)
     return OperationFacts(unique_added=UniqueAdded(model._meta.db_table, columns, constraint.name))
+
+
+def _alter_order_with_respect_to(op: Any, at: _Around) -> OperationFacts:
+    """Setting order_with_respect_to adds the ``_order`` column (NOT NULL, default 0 only while
+    it is added); unsetting it drops the column."""
+    old_model, new_model = at.before(op.name), at.after(op.name)
+    if new_model is None or old_model is None:
+        return NOTHING
+    had = old_model._meta.order_with_respect_to is not None
+    has = new_model._meta.order_with_respect_to is not None
+    if has and not had:
+        return OperationFacts(column_added=field_facts(new_model._meta.get_field("_order")))
+    if had and not has:
+        return OperationFacts(column_dropped=ColumnDropped(old_model._meta.db_table, "_order"))
+    return NOTHING
 
 
 def _add_index(op: Any, at: _Around) -> OperationFacts:
@@ -347,6 +390,7 @@ PRODUCERS: dict[type, Callable[[Any, _Around], OperationFacts]] = {
     ops.AlterField: _alter_field,
     ops.AlterUniqueTogether: _alter_unique_together,
     ops.AddConstraint: _add_constraint,
+    ops.AlterOrderWithRespectTo: _alter_order_with_respect_to,
     ops.AddIndex: _add_index,
     ops.RemoveIndex: _remove_index,
 }

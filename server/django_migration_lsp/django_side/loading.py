@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..load_errors import LoadProblem, ProjectLoadError
 from .importer import (
     import_stamped,
     project_modules_of,
@@ -32,34 +33,6 @@ SETTINGS_ENV = "DJANGO_SETTINGS_MODULE"
 #: Django's dummy backend in this process so the project still loads; SQL is not rendered for
 #: them, operations are checked from what they do)
 MISSING_BACKENDS: dict[str, str] = {}
-
-
-@dataclass
-class LoadProblem:
-    """Something that kept a migration (or the project) from loading, with where it happened."""
-
-    kind: str  # "syntax", "import", "dependency", "cycle", "settings", "database", "decode"
-    message: str
-    path: str | None = None
-    line: int | None = None
-    col: int | None = None
-    app: str | None = None
-    migration: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> LoadProblem:
-        return cls(**data)
-
-
-class ProjectLoadError(Exception):
-    """The project cannot be loaded at all (no settings, settings that fail to import, …)."""
-
-    def __init__(self, problem: LoadProblem) -> None:
-        super().__init__(problem.message)
-        self.problem = problem
 
 
 def settings_from_manage_py(root: Path) -> str | None:

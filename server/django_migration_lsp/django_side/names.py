@@ -9,6 +9,11 @@ primary key, the foreign key of column X, the ``_like`` index of column Y, …) 
 was created with. The renderer updates it after each operation from the statements the
 operation ran (renames move entries, drops forget them, new identities take the name Django
 gives them now) and the offline introspection (``catalog``) answers with the recorded names.
+
+It also knows what the state believes in and the database no longer has: since Django 5.1 a
+SQLite table rebuild (``_remake_table``) no longer re-creates the ``index_together`` indexes
+(the option left model ``Meta``), while migration states keep the option. Those identities are
+``gone`` (with where it happened), so introspection does not report them, as SQLite would not.
 """
 
 from __future__ import annotations
@@ -28,18 +33,35 @@ _CHANGE_COLUMN = re.compile(rf"^ALTER TABLE {_Q} CHANGE {_Q} {_Q}", re.IGNORECAS
 _DROP_TABLE = re.compile(rf"^DROP TABLE {_Q}", re.IGNORECASE)
 
 
+class IndexGoneError(ValueError):
+    """An operation looks up an ``index_together`` index by its columns, and the database no
+    longer has it (a Django 5.1+ SQLite table rebuild dropped it). Raised where Django's own
+    lookup finds nothing and raises ``ValueError("Found wrong number (0) of …")``."""
+
+    def __init__(self, table: str, columns: list[str], where: str) -> None:
+        self.table, self.columns, self.where = table, list(columns), where
+        super().__init__(f"Found wrong number (0) of indexes for {table}({', '.join(columns)}).")
+
+
 @dataclass
 class NameBook:
     """Per table: constraint identity -> (the name the database has for it, its description
     as introspection reports it)."""
 
     tables: dict[str, dict[Identity, tuple[str, dict[str, Any]]]] = field(default_factory=dict)
+    #: per table: identities the state has and the database lost -> where they were lost
+    gone: dict[str, dict[Identity, str]] = field(default_factory=dict)
+    #: the operation being rendered ("app.migration, operation N"), for ``gone``
+    at: str = ""
 
     def translate(
         self, table: str, computed: dict[str, dict[str, Any]]
     ) -> dict[str, dict[str, Any]]:
         """What the database has on ``table``: the recorded constraints, then those of
         ``computed`` (named as Django would name them now) not recorded."""
+        lost = self.gone.get(table, {})
+        if lost:
+            computed = {n: i for n, i in computed.items() if i.get("identity") not in lost}
         book = self.tables.get(table)
         if not book:
             return computed
@@ -49,6 +71,10 @@ class NameBook:
             if identity is None or identity not in book:
                 out.setdefault(name, info)
         return out
+
+    def vanished(self, table: str, columns: Iterable[str]) -> str | None:
+        """Where the ``index_together`` index of ``columns`` was lost, if it was."""
+        return self.gone.get(table, {}).get(("index_together", tuple(columns)))
 
     def sequence(self, table: str, column: str) -> str | None:
         entry = self.tables.get(table, {}).get(("seq", column))
@@ -70,6 +96,7 @@ class NameBook:
         statement naming it) is named after its column.
         """
         book = self.tables.setdefault(table, {})
+        lost = self.gone.setdefault(table, {})
         text = "\n".join(statements)
         seen = set()
         for name, info in computed.items():
@@ -79,6 +106,12 @@ class NameBook:
             seen.add(identity)
             if identity in book:
                 continue
+            if identity[0] == "index_together" and text:
+                # only ever made by a CREATE INDEX naming it: not made now, not there
+                if f'"{name}"' not in text and f"`{name}`" not in text:
+                    lost.setdefault(identity, self.at)
+                    continue
+                lost.pop(identity, None)
             if mysql and identity[0] == "unique" and name not in text:
                 name = info["columns"][0]
             book[identity] = (name, dict(info))
@@ -87,6 +120,8 @@ class NameBook:
         if complete:
             for identity in [i for i in book if i not in seen and i[0] != "seq"]:
                 del book[identity]
+            for identity in [i for i in lost if i not in seen]:
+                del lost[identity]
 
     def follow(self, statements: Iterable[str]) -> None:
         """Apply the renames and drops ``statements`` ran, in order."""
@@ -105,8 +140,14 @@ class NameBook:
         book = self.tables.pop(old, None)
         if book is not None:
             self.tables[new] = book
+        lost = self.gone.pop(old, None)
+        if lost:  # a rebuild's new__ table has none: the lost names stay with the table
+            self.gone[new] = lost
 
     def rename_column(self, table: str, old: str, new: str) -> None:
+        lost = self.gone.get(table)
+        if lost:
+            self.gone[table] = {_with_column(i, old, new): where for i, where in lost.items()}
         book = self.tables.get(table)
         if not book:
             return
@@ -147,4 +188,8 @@ def _names_object(statement: str, name: str) -> bool:
 
 
 def copy_book(book: NameBook) -> NameBook:
-    return NameBook({table: dict(entries) for table, entries in book.tables.items()})
+    return NameBook(
+        {table: dict(entries) for table, entries in book.tables.items()},
+        {table: dict(lost) for table, lost in book.gone.items() if lost},
+        book.at,
+    )

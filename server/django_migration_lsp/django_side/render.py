@@ -23,13 +23,14 @@ from ..findings import RenderedOperation
 from ..mysql_server import parse_mysql_version
 from . import facts as facts_mod
 from . import runsql
+from .crashes import record_failure
 from .loading import describe_exception
 from .offline import connections_blocked, offline_connection, schema_editor
 from .rendered import RenderedMigration, render_failure
 from .slicing import slice_request
 from .statements import collect_statements, flush_deferred
 from .subsetting import NEEDS_REVERSE, ModelSubsetter, real_model_states
-from .tracked import follow_state_renames, renamed_keys, tracked_state
+from .tracked import follow_state_renames, rebuilds_matter, renamed_keys, tracked_state
 
 __all__ = ["CHECKPOINT_EVERY", "RenderedMigration", "Renderer", "full_plan", "render_failure"]
 
@@ -104,7 +105,10 @@ class Renderer:
         result = RenderedMigration((migration.app_label, migration.name), self.atomic(migration))
         if self.editor is not None:
             self.editor.begin_migration()
+        book = getattr(state, "name_book", None)
         for index, op in enumerate(migration.operations):
+            if book is not None:  # where a lost name was lost (``names.NameBook.gone``)
+                book.at = f"{migration.app_label}.{migration.name} (operation {index + 1})"
             rendered = self.render_operation(op, migration.app_label, state, index)
             result.operations.append(rendered)
             self._note_as_run(op, rendered, result)
@@ -131,6 +135,9 @@ class Renderer:
     def advance(self, migration: Any, state: ProjectState) -> None:
         """Apply ``migration`` to ``state`` without rendering anything (the recorded names
         follow its table and column renames)."""
+        if rebuilds_matter(migration, state, self.vendor):  # rendered, so the names follow
+            self.render_migration(migration, state)
+            return
         book = getattr(state, "name_book", None)
         for op in migration.operations:
             before = renamed_keys(op, migration.app_label, state)
@@ -162,7 +169,7 @@ class Renderer:
             return self._render_operation(op, app_label, state, rendered)
         except Exception as exc:
             rendered.statements = []
-            rendered.error = render_failure(rendered.description, exc)
+            record_failure(op, rendered, exc)
             if self._last_forwarded is not op:
                 self._state_forwards(op, app_label, state, rendered)
             return rendered

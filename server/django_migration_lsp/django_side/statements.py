@@ -9,10 +9,11 @@ from django.db.migrations.state import ModelState, ProjectState
 
 from ..findings import RenderedOperation
 from . import catalog
+from .crashes import record_failure
 from .loading import describe_exception
 from .names import NameBook
 from .offline import connections_blocked
-from .rendered import RenderedMigration, render_failure
+from .rendered import RenderedMigration
 from .tracked import state_tables
 
 Key = tuple[str, str]
@@ -111,7 +112,7 @@ def collect_statements(
             if book is not None:
                 learn(book, to_state, seeds, rendered.statements, editor, sliced)
     except Exception as exc:
-        rendered.error = render_failure(rendered.description, exc)
+        record_failure(op, rendered, exc)
     finally:
         rendered.notes.extend(editor.notes)
         editor.collected_sql = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import django
 from django.db.migrations import operations as ops
 from django.db.migrations.state import ModelState, ProjectState
 
@@ -95,3 +96,17 @@ def follow_state_renames(
     new_column = state_columns(after).get(new_name) if new_name else None
     if old_column and new_column and old_column != new_column:
         book.rename_column(tables[0], old_column, new_column)
+
+
+def rebuilds_matter(migration: Any, state: ProjectState, vendor: str | None) -> bool:
+    """Whether advancing over ``migration`` without rendering it would lose what the database
+    lost: on SQLite since Django 5.1 a table rebuild drops the ``index_together`` indexes, and
+    only rendering tells which operations rebuild (``names.NameBook.gone``)."""
+    if vendor != "sqlite" or django.VERSION < (5, 1):
+        return False
+    for op in migration.operations:
+        name = getattr(op, "model_name_lower", None) or getattr(op, "name_lower", None)
+        model_state = state.models.get((migration.app_label, name)) if name else None
+        if model_state is not None and model_state.options.get("index_together"):
+            return True
+    return False

@@ -89,13 +89,17 @@ def render_error_diagnostic(result: MigrationResult, lines: list[str]) -> types.
     else:
         start, end = types.Position(0, 0), types.Position(0, len(lines[0]) if lines else 0)
     syntax = "SyntaxError" in (result.error or "") or "(line " in (result.error or "")
+    crash = result.fatal and result.operation_crashes  # an operation makes migrate raise
+    message = (
+        f"The SQL of this migration could not be fully rendered: {result.error}. "
+        "Checks that need no SQL still ran."
+    )
     return types.Diagnostic(
         range=types.Range(start, end),
-        message=(
-            f"The SQL of this migration could not be fully rendered: {result.error}. "
-            "Checks that need no SQL still ran."
+        message=f"`migrate` would crash on this migration: {result.error}" if crash else message,
+        severity=(
+            types.DiagnosticSeverity.Error if syntax or crash else types.DiagnosticSeverity.Warning
         ),
-        severity=types.DiagnosticSeverity.Error if syntax else types.DiagnosticSeverity.Warning,
         code=RENDER_ERROR,
         code_description=types.CodeDescription(href=docs_url("render_problems")),
         source=SOURCE,

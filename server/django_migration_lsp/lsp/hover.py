@@ -10,6 +10,7 @@ from ..facts_schema import OperationFacts
 from ..findings import MigrationResult, RenderedOperation
 from ..rules.locks import statement_locks
 from ..source import MigrationSource
+from ..sqlscript import script_document, to_text
 
 if TYPE_CHECKING:
     from .server import MigrationServer
@@ -54,7 +55,7 @@ def operation_markdown(op: RenderedOperation, vendor: str | None) -> str:
     """Markdown: what the operation is and the SQL it runs on the configured backend."""
     name = VENDORS.get(vendor or "", vendor or "the configured database")
     parts = [f"**{op.kind}** — {op.description}", ""]
-    statements = op.statements
+    statements = op.shown  # a RunSQL script whole where the backend runs it whole
     if op.sql_origin == "python":
         parts.append("Runs Python code (no SQL of its own).")
     elif statements:
@@ -87,15 +88,11 @@ def lock_lines(op: RenderedOperation) -> list[str]:
 
 
 def migration_sql(result: MigrationResult) -> str:
-    """A migration's whole SQL, operation by operation, as a script."""
+    """A migration's whole SQL: a header line naming it, then what ``django-migration-lsp sql``
+    prints (``sqlmigrate``'s layout, statements as Django executes them; one path for both)."""
     vendor = VENDORS.get(result.vendor or "", result.vendor or "")
-    lines = [f"-- {result.app}.{result.name} on {vendor}"]
-    for op in result.operations:
-        lines.append(f"--\n-- {op.description}\n--")
-        if op.sql_origin == "python":
-            lines.append("-- (RunPython: Python code, no SQL)")
-        lines.extend(op.statements)
-        if op.error:
-            lines.append(f"-- could not be rendered: {op.error}")
-        lines.extend(f"-- note: {n}" for n in op.notes)
-    return "\n".join(lines) + "\n"
+    key = (result.app, result.name)
+    every = [o for op in result.operations for o in (op, *op.sub_operations)]
+    error = None if any(o.error for o in every) else result.error  # else shown per operation
+    document = script_document(key, result.vendor, result.atomic, result.operations, error=error)
+    return f"-- {result.app}.{result.name} on {vendor}\n" + to_text(document) + "\n"

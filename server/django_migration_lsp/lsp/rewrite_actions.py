@@ -16,7 +16,9 @@ from pygls.workspace import TextDocument
 from ..findings import MigrationResult
 from ..rewrites import CODES, FixResult, MigrationInput, fix_migration
 from ..rewrites.inputs import dependents_in_app, rendered_ops
+from ..rewrites.rename_files import models_sources
 from .diagnostics import SOURCE, data_of, utf16_col
+from .rename_edits import other_file_edits
 
 TITLE = "Make zero-downtime: "
 SOURCE_KIND = "source.makeZeroDowntime"
@@ -50,6 +52,7 @@ def rewrite_input(
         leaf=not dependents,
         dependents=tuple(dependents),
         taken_names=frozenset(siblings),
+        models=models_sources(str(path)),
         django_version=django_version(django),
     )
 
@@ -79,6 +82,7 @@ def workspace_edit(uri: str, version: int | None, fixed: FixResult) -> types.Wor
             edits=[types.TextEdit(types.Range(types.Position(0, 0), end), fixed.text)],
         )
     ]
+    changes += other_file_edits(fixed)  # models.py for the renames
     if fixed.new_migration is not None:
         changes += _created(fixed.new_migration.path, fixed.new_migration.text)
     if fixed.next_release is not None:

@@ -24,6 +24,7 @@ from . import (
 )
 from .model import FixResult, MigrationInput, Proposal, RenderedOp, Rewritten, Skipped
 from .pysource import PySource, apply_edits, call_name
+from .rename_pass import rename_pass
 
 Proposer = Callable[[PySource, ast.Call, RenderedOp], Proposal | None]
 
@@ -63,6 +64,8 @@ CODES = frozenset(
         "DROP_COLUMN",
         "NOT_NULL",
         "DROP_TABLE",
+        "RENAME_COLUMN",
+        "RENAME_TABLE",
     }
 )
 
@@ -120,10 +123,11 @@ def _propose(
 def fix_migration(inp: MigrationInput, codes: Iterable[str] | None = None) -> FixResult:
     """The zero-downtime form of ``inp``'s risky operations (only ``codes`` when given)."""
     wanted = frozenset(c.upper() for c in codes) if codes is not None else None
-    result = _rewrite(inp, wanted)
+    renames = rename_pass(inp, wanted)  # state-only renames first: same operation indexes
+    result = renames.merged(_rewrite(renames.input, wanted))
     if result.refused or (wanted is not None and "LOCK_TIMEOUT" not in wanted):
         return result
-    return lock_timeout.add_to(result, inp)
+    return lock_timeout.add_to(result, renames.input)
 
 
 def _rewrite(inp: MigrationInput, wanted: frozenset[str] | None) -> FixResult:

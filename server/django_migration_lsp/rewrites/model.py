@@ -5,6 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .pieces import Piece
+from .pysource import Edit
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file of the project the rewrites may read (the app's models module)."""
+
+    path: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ChangedFile:
+    """A file beside the migration that a rewrite edits (``models.py``): its ``edits`` turn
+    ``original`` into ``text`` (kept so an editor can apply them to an open buffer)."""
+
+    path: str
+    original: str
+    text: str
+    edits: tuple[Edit, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,6 +73,10 @@ class MigrationInput:
     taken_names: frozenset[str] = frozenset()
     #: the connection's OPTIONS already set a lock_timeout
     lock_timeout_configured: bool = False
+    #: the app's models module(s) (the rename rewrites edit them too)
+    models: tuple[SourceFile, ...] = ()
+    #: models with changes in models.py that no migration has yet (when the caller knows)
+    pending_models: frozenset[str] = frozenset()
     #: Django's (major, minor) where the project runs (empty: unknown, only what 4.2 has)
     django_version: tuple[int, ...] = ()
 
@@ -142,6 +166,8 @@ class FixResult:
     #: why nothing at all could be rewritten (wrong vendor, unparsable file, …)
     refused: str | None = None
     notes: tuple[str, ...] = field(default=())
+    #: other files the rewrite edits (the models module, for the renames)
+    other_files: tuple[ChangedFile, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -149,4 +175,5 @@ class FixResult:
             self.text != self.original
             or self.new_migration is not None
             or self.next_release is not None
+            or bool(self.other_files)
         )

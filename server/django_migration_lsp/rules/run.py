@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..facts_schema import OperationFacts
 from ..findings import RenderedOperation
+from . import mysql_ddl
 from .catalogue import RULES, TIGHTENED_NOT_NULL, Rule, docs_url
 from .facts import facts_hits
 from .lock_rules import LockContext, lock_hits, runpython_hit, validated_not_null
@@ -62,7 +63,8 @@ def _leaves(ops: list[RenderedOperation]) -> list[RenderedOperation]:
 class _Hits:
     """The hits of one migration, at most one per (code, operation, sub-operation)."""
 
-    def __init__(self) -> None:
+    def __init__(self, vendor: str) -> None:
+        self.vendor = vendor
         self.by_key: dict[tuple[str, int, int | None], RuleHit] = {}
 
     def add(
@@ -77,13 +79,16 @@ class _Hits:
         key = (code, op.index, op.sub_index)
         kept = self.by_key.get(key)
         if kept is None or _shown_first(statements, kept.statements):
-            advice = _advice(code, OperationFacts.from_dict(op.facts))
+            advice = _advice(code, OperationFacts.from_dict(op.facts), self.vendor)
             hit = RuleHit(code, op.index, op.sub_index, statements, detail, lock, severity, advice)
             self.by_key[key] = hit
 
 
-def _advice(code: str, facts: OperationFacts) -> str | None:
-    """The why and fix of a NOT_NULL that tightens an existing column (not an added one)."""
+def _advice(code: str, facts: OperationFacts, vendor: str) -> str | None:
+    """The why and fix of a NOT_NULL that tightens an existing column (not an added one); on
+    MySQL/MariaDB those of the codes its online DDL decides (``rules.mysql_ddl``)."""
+    if vendor == "mysql":
+        return mysql_ddl.advice(code, facts)
     altered = facts.column_altered
     tightens = altered is not None and altered.old_null is True and altered.new_null is False
     return TIGHTENED_NOT_NULL if code == "NOT_NULL" and tightens else None
@@ -119,7 +124,7 @@ def lint_operations(
         and vendor == "postgresql"
         and takes_exclusive_lock([s for op in leaves for s in op.statements])
     )
-    hits = _Hits()
+    hits = _Hits(vendor)
     locks = LockContext(atomic=atomic, version=postgres_version, lock_timeout=lock_timeout)
     for op in leaves:
         created_before = set(ctx.created_tables)
@@ -134,7 +139,10 @@ def lint_operations(
             if held is not None:
                 hits.add(op, held.code, (), held.detail)
         has_schema_facts = any(getattr(facts, k) is not None for k in SCHEMA_FACT_KEYS)
-        if rebuild or (not op.statements and has_schema_facts):
+        # Oracle's SQL is not checked against a server: its facts always decide too, so the
+        # verdicts with the driver are never weaker than facts-only ones without it
+        by_facts = rebuild or vendor == "oracle" or not op.statements
+        if by_facts and has_schema_facts:
             for code, detail in facts_hits(facts, vendor, created_before):
                 hits.add(op, code, tuple(op.statements), detail)
         for table in facts.tables_created or ():
@@ -181,6 +189,8 @@ def _sql_rules(
         if hit.code == "NOT_NULL" and pattern:
             continue
         if hit.code == "ALTER_COLUMN" and ctx.vendor == "postgresql" and _widens(facts):
+            continue
+        if ctx.vendor == "mysql" and _mysql_no_change(hit.code, facts):
             continue
         if hit.code == "NOT_NULL" and _not_null_checked(facts):
             continue
@@ -238,6 +248,16 @@ def _contract_step(statement: str, facts: OperationFacts) -> bool:
         return False
     table, column = target
     return (table if column is None else f"{table}.{column}") in facts.runsql.outside_state
+
+
+def _mysql_no_change(code: str, facts: OperationFacts) -> bool:
+    """An AlterField's ``MODIFY`` (MySQL restates the whole column) that keeps the column's type
+    (or lengthens a VARCHAR in place), or keeps it NOT NULL: the facts say what changes."""
+    if code == "ALTER_COLUMN":
+        return mysql_ddl.changes_type(facts) is False
+    if code == "NOT_NULL":
+        return mysql_ddl.tightens(facts) is False
+    return False
 
 
 def _not_null_checked(facts: OperationFacts) -> bool:

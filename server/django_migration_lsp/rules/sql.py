@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from sqlparse import tokens as T
 from sqlparse.lexer import Lexer
 
+from .mysql_ddl import UNIQUE_NOTE as MYSQL_UNIQUE_NOTE
+
 _LEXER = Lexer.get_default_instance()
 
 IDENT = r'(?:"[^"]+"|`[^`]+`|\[[^\]]+\]|[\w.$]+)'
@@ -30,7 +32,8 @@ MYSQL_MODIFY = re.compile(r"^ALTER TABLE .*\bMODIFY\b")
 NOT_NULL = re.compile(r"(?<!DROP )(?<!IS )\bNOT NULL\b")
 DEFAULT_NOT_NULL = re.compile(r"\bDEFAULT (?!NULL\b).*\bNOT NULL\b")
 SET_DEFAULT = re.compile(r"\bSET DEFAULT (?!NULL\b)")
-DROP_DEFAULT = re.compile(r"\bDROP DEFAULT\b")
+#: Oracle drops a default with ``MODIFY "COL" DEFAULT NULL``
+DROP_DEFAULT = re.compile(rf"\bDROP DEFAULT\b|\bMODIFY {IDENT} DEFAULT NULL\b")
 SET_NOT_NULL = re.compile(r"\bSET NOT NULL\b")
 ADD_UNIQUE = re.compile(rf"^ALTER TABLE (?:ONLY )?(?P<table>{IDENT}) ADD CONSTRAINT .*\bUNIQUE\b")
 CREATE_INDEX = re.compile(
@@ -255,6 +258,7 @@ def _index_hits(statement: str, skel: str, ctx: MigrationContext) -> list[SqlHit
     if unique and unquote(unique.group("table")) not in ctx.created_tables:
         detail = _table_detail(unquote(unique.group("table")))
         how = USING_INDEX_NOTE if "USING INDEX" in skel else BUILDS_INDEX_NOTE
+        how = MYSQL_UNIQUE_NOTE if ctx.vendor == "mysql" else how
         hits.append(SqlHit("ADD_UNIQUE", statement, f"{detail} ({how})"))
     postgresql = ctx.vendor == "postgresql"
     index = CREATE_INDEX.match(skel)

@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..django_side.loading import ProjectLoadError, setup_django
+from ..django_side.loading import setup_django
+from ..load_errors import ProjectLoadError
 
 
 def main(argv: list[str] | None = None) -> int:

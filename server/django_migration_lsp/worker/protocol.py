@@ -17,7 +17,8 @@ from typing import IO, Any
 
 from ..config import LintOptions
 from ..django_side import importer
-from ..django_side.loading import ProjectLoadError, describe_exception
+from ..django_side.loading import describe_exception
+from ..load_errors import ProjectLoadError
 from ..runs import LintPreempted, lint_loaded_session
 from . import messages
 from .inbox import Inbox

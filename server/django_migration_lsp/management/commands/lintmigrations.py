@@ -34,7 +34,7 @@ class Command(BaseCommand):
         from ...cli import finish_run, resolve_base
         from ...config import ConfigError, load_options
         from ...django_side.guard import install as block_connections
-        from ...django_side.loading import ProjectLoadError
+        from ...load_errors import ProjectLoadError
         from ...output import exit_status, render
 
         block_connections()  # manage.py set Django up; from here on nothing connects
