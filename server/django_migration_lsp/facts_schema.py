@@ -35,10 +35,17 @@ class ColumnAdded:
 
 @dataclass(frozen=True)
 class ColumnDropped:
-    """``RemoveField`` of a concrete column."""
+    """``RemoveField`` of a concrete column (what the two-release removal rewrite needs too)."""
 
     table: str | None = None
     column: str | None = None
+    null: bool | None = None
+    #: ``field.db_type(connection)`` (None without a connection)
+    db_type: str | None = None
+    #: a foreign key with a database constraint: the (table, column) it references
+    references: tuple[str, ...] | None = None
+    #: the name Django gives the column's own index (``db_index``, a foreign key's)
+    index: str | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +150,9 @@ class OperationFacts:
     tables_created: tuple[str, ...] | None = None
     #: DeleteModel (with its auto-created M2M tables), RemoveField of a ManyToManyField
     tables_dropped: tuple[str, ...] | None = None
+    #: with ``tables_dropped``: Django's statements creating those tables again, as the state
+    #: before the operation has them (what unapplying the operation runs)
+    tables_recreated: tuple[str, ...] | None = None
     #: RenameModel / AlterModelTable when db_table changes: (old, new)
     table_renamed: tuple[str, ...] | None = None
     column_added: ColumnAdded | None = None
@@ -239,6 +249,7 @@ def _hints(kind: type) -> dict[str, Any]:
 FIELD_TYPES: dict[str, Any] = {
     "tables_created": tuple[str, ...],
     "tables_dropped": tuple[str, ...],
+    "tables_recreated": tuple[str, ...],
     "table_renamed": tuple[str, ...],
     "column_added": ColumnAdded,
     "column_dropped": ColumnDropped,

@@ -6,10 +6,9 @@ The SQL Django renders offline for each operation carries the names Django gives
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
-from .rewrites import MigrationInput, RenderedOp
+from .rewrites import MigrationInput
 from .rewrites.inputs import rendered_ops
 from .rewrites.rename_files import models_sources
 from .source import read_source_file
@@ -61,13 +60,14 @@ def migration_input(session: Any, key: Key, text: str | None = None) -> Migratio
         path=path,
         text=text,
         vendor=session.vendor,
-        operations=_with_removed(session, key, rendered_ops(rendered.operations)),
+        operations=rendered_ops(rendered.operations),
         leaf=not children,
         dependents=tuple(f"{a}.{n}" for a, n in children),
         taken_names=frozenset(n for a, n in session.disk.paths if a == key[0]),
         lock_timeout_configured=_lock_timeout_in_options(session.options.database),
         models=models_sources(path),
         pending_models=_pending(session, key, rendered.operations),
+        django_version=_django_version(),
     )
 
 
@@ -80,12 +80,10 @@ def _pending(session: Any, key: Key, operations: Any) -> frozenset[str]:
     return pending_models(session.loader, key[0])
 
 
-def _with_removed(session: Any, key: Key, ops: tuple[RenderedOp, ...]) -> tuple[RenderedOp, ...]:
-    """The columns the RemoveField operations drop (for the two-release removal)."""
-    from .django_side.removed_columns import removed_columns
+def _django_version() -> tuple[int, ...]:
+    import django
 
-    removed = removed_columns(session.loader, key, session.renderer.connection)
-    return tuple(replace(op, removed=removed.get(op.index)) for op in ops)
+    return tuple(django.VERSION[:2])
 
 
 def _lock_timeout_in_options(alias: str) -> bool:

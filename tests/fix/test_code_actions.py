@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import django
 import pytest
 import pytest_lsp
 from lsprotocol import types
@@ -69,6 +70,7 @@ def apply(edit: types.WorkspaceEdit) -> None:
         if isinstance(change, types.CreateFile):
             target = Path(change.uri[len("file://") :])
             assert not target.exists()
+            target.parent.mkdir(parents=True, exist_ok=True)  # as VS Code does
             target.write_text("")
             continue
         assert isinstance(change, types.TextDocumentEdit)
@@ -121,3 +123,61 @@ async def test_applying_the_rewrite_action_gives_the_files_fix_writes(
     assert migration_files(edited) != migration_files(copy_scenario(scenario, tmp_path / "orig"))
     if found == ["CREATE_INDEX"]:
         assert source.edit == action.edit  # one code found: the whole file gets the same
+
+
+def files_written(project: Path) -> dict[str, str]:
+    """The app's migrations and the next release's ones (``migrations/next_release/``)."""
+    folder = project / "shop" / "migrations" / "next_release"
+    later = {f"next_release/{p.name}": p.read_text() for p in sorted(folder.glob("0*.py"))}
+    return {**migration_files(project), **later}
+
+
+#: scenario -> (the code, its action's title start, the next release's migration)
+TWO_RELEASES = {
+    "delete_model": ("DROP_TABLE", "remove the model from the state now", "0004_drop_shop_tag"),
+    "remove_field": (
+        "DROP_COLUMN",
+        "remove the field from the state now",
+        "0003_drop_shop_item_name",
+    ),
+    "add_field_default": (
+        "NOT_NULL",
+        "keep the default in the database meanwhile",
+        "0003_contract",
+    ),
+}
+
+
+@pytest.mark.parametrize("scenario", sorted(TWO_RELEASES))
+async def test_a_two_release_action_gives_both_releases_files_as_fix_does(
+    client: LanguageClient, tmp_path: Path, scenario: str
+):
+    """DROP_COLUMN: the editor reads the column's type and nullability from the worker's facts,
+    as ``fix`` does; NOT_NULL: the worker's Django version says db_default exists. The edit
+    creates the next release's migration too."""
+    code, title, later = TWO_RELEASES[scenario]
+    if scenario == "add_field_default" and django.VERSION < (5, 0):
+        pytest.skip("db_default came in Django 5.0: no action is offered before")
+    edited = copy_scenario(scenario, tmp_path / "edited")
+    fixed = copy_scenario(scenario, tmp_path / "fixed")
+    await start(client, edited)
+    path = sorted((edited / "shop" / "migrations").glob("0*.py"))[-1]
+    found = [d for d in await diagnostics_of(client, path) if d.code == code]
+    assert found
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=path.as_uri()),
+            range=found[0].range,
+            context=types.CodeActionContext(diagnostics=found),
+        )
+    )
+    [action] = [
+        a for a in actions or [] if isinstance(a, types.CodeAction) and a.kind == "refactor.rewrite"
+    ]
+    assert action.title.startswith(f"Make zero-downtime: {title}")
+    assert action.title.endswith(f"(+ {later})")
+
+    assert cli(fixed, NO_SERVER, "fix", ".", "shop", path.stem, "--code", code).code == 0
+    apply(action.edit)
+    assert f"next_release/{later}.py" in files_written(fixed)
+    assert files_written(edited) == files_written(fixed)

@@ -53,6 +53,6 @@ def test_an_unknown_migration_is_a_usage_error_naming_it(tmp_path):
 
 def test_a_code_without_rewrite_is_a_usage_error(tmp_path):
     project = copy_scenario("add_index", tmp_path / "p")
-    run = cli(project, NO_SERVER, "fix", ".", "shop", "0002", "--code", "DROP_TABLE")
+    run = cli(project, NO_SERVER, "fix", ".", "shop", "0002", "--code", "RUNSQL_REVERSIBLE")
     assert run.code == 2
-    assert "no rewrite for DROP_TABLE" in run.stderr
+    assert "no rewrite for RUNSQL_REVERSIBLE" in run.stderr

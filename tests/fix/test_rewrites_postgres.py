@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import django
 import pytest
 
 from .projects import SCENARIOS, cli, copy_scenario, manage, migration_files, schema
@@ -13,6 +14,8 @@ from .projects import SCENARIOS, cli, copy_scenario, manage, migration_files, sc
 INDEX = {"CREATE_INDEX", "CREATE_INDEX_EXCLUSIVE"}
 #: codes no rewritten migration may have (the safe forms' own hazards)
 NEVER_AFTER = {"CONCURRENTLY_IN_TRANSACTION", "VALIDATE_IN_TRANSACTION"}
+#: what a rewritten removal may not be reported for (the finding and the locks of its steps)
+LOCK_CODES = {"DROP_COLUMN", "LOCK_TIMEOUT", "NOT_NULL_SCAN", "ADD_FOREIGN_KEY"}
 #: scenario -> (codes lint reports on the original, codes it must not report on the rewritten
 #: migrations, files the rewrite adds). ADD_UNIQUE stays: old code may still write duplicates.
 EXPECTED = {
@@ -42,7 +45,13 @@ def lint_codes(project, url) -> set[str]:
 
 
 #: scenarios whose rewrite leaves a step for the next release (tested on their own)
-TWO_RELEASES = ["remove_field"]
+TWO_RELEASES = [
+    "add_field_default",
+    "delete_model",
+    "remove_field",
+    "remove_foreign_key",
+    "remove_many_to_many",
+]
 
 
 def test_every_scenario_has_an_expectation():
@@ -108,34 +117,148 @@ def test_the_lock_timeout_makes_a_blocked_migration_fail_instead_of_queueing(
     assert "canceling statement due to lock timeout" in blocked.stderr
 
 
-def test_a_removal_takes_two_releases_and_ends_where_the_original_did(tmp_path, postgres_server):
-    original = copy_scenario("remove_field", tmp_path / "original")
-    rewritten = copy_scenario("remove_field", tmp_path / "rewritten")
-    db_a = postgres_server.create_database("fix_remove_field_a")
-    db_b = postgres_server.create_database("fix_remove_field_b")
+def codes_of(project, url, name) -> set[str]:
+    """The codes lint reports on one migration."""
+    run = cli(project, url, "lint", ".", "shop", "--no-cache", "--format", "json")
+    assert run.code in (0, 1), run.stderr
+    return {
+        f["code"]
+        for m in json.loads(run.stdout)["migrations"]
+        if m["name"] == name
+        for f in m["findings"]
+    }
+
+
+#: two-release scenario -> (the migration rewritten, the next release's migration it writes, the
+#: code lint reports on the original and not on the rewritten one)
+TWO_RELEASE = {
+    "remove_field": ("0002_remove_item_name", "0003_drop_shop_item_name", "DROP_COLUMN"),
+    "remove_foreign_key": ("0003_remove_item_tag", "0004_drop_shop_item_tag_id", "DROP_COLUMN"),
+    "add_field_default": ("0002_item_stock", "0003_contract", "NOT_NULL"),
+    "delete_model": ("0003_delete_tag", "0004_contract", "DROP_TABLE"),
+    "remove_many_to_many": ("0003_remove_item_tags", "0004_drop_shop_item_tags", "DROP_TABLE"),
+}
+#: scenario -> (table, column) nullable meanwhile
+KEPT = {"remove_field": ("shop_item", "name"), "remove_foreign_key": ("shop_item", "tag_id")}
+#: scenario -> the column's indexes after the contract step is reversed (as this release had)
+INDEXES_BACK = {"remove_field": 0, "remove_foreign_key": 1}
+
+
+@pytest.mark.parametrize("scenario", sorted(TWO_RELEASE))
+def test_a_two_release_rewrite_ends_where_the_original_did(scenario, tmp_path, postgres_server):
+    name, later_name, code = TWO_RELEASE[scenario]
+    if scenario == "add_field_default" and django.VERSION < (5, 0):
+        pytest.skip("db_default came in Django 5.0: fix says why it leaves the AddField")
+    original = copy_scenario(scenario, tmp_path / "original")
+    rewritten = copy_scenario(scenario, tmp_path / "rewritten")
+    db_a = postgres_server.create_database(f"fix_{scenario}_a")
+    db_b = postgres_server.create_database(f"fix_{scenario}_b")
     url_a, url_b = postgres_server.url(db_a), postgres_server.url(db_b)
-    assert "DROP_COLUMN" in lint_codes(original, url_a)
-    assert cli(rewritten, url_b, "fix", ".", "shop", "0002").code == 0
-    later = rewritten / "shop/migrations/next_release/0003_drop_shop_item_name.py"
+    assert code in codes_of(original, url_a, name)
+    assert cli(rewritten, url_b, "fix", ".", "shop", name).code == 0
+    later = rewritten / f"shop/migrations/next_release/{later_name}.py"
     assert later.exists()
 
-    # this release: the field leaves the state, the column stays (nullable) for old code
+    # this release: the old code keeps working on the rewritten database
     assert manage(original, url_a, "migrate", "shop").code == 0
     assert manage(rewritten, url_b, "migrate", "shop").code == 0
-    column = "SELECT is_nullable FROM information_schema.columns WHERE table_name = 'shop_item' AND column_name = 'name'"
-    assert postgres_server.query(db_b, column) == [("YES",)]
+    if scenario in KEPT:
+        table, kept = KEPT[scenario]
+        column = f"SELECT is_nullable FROM information_schema.columns WHERE table_name = '{table}' AND column_name = '{kept}'"
+        assert postgres_server.query(db_b, column) == [("YES",)]
     check = manage(rewritten, url_b, "makemigrations", "--check", "--dry-run", "shop")
     assert check.code == 0, check.stdout + check.stderr
-    assert not {"DROP_COLUMN"} & lint_codes(rewritten, url_b)
-    again = cli(rewritten, url_b, "fix", ".", "shop", "0002")
+    assert not (LOCK_CODES | {code}) & codes_of(rewritten, url_b, name)
+    again = cli(rewritten, url_b, "fix", ".", "shop", name)
     assert "nothing to rewrite" in again.stdout and not again.stderr.strip()
+    if scenario == "remove_foreign_key":
+        new_code_deletes_what_the_column_points_at(postgres_server, db_b)
+    if scenario == "add_field_default":
+        old_code_inserts_without_the_columns(postgres_server, db_a, db_b)
+    if scenario in OLD_ROWS:
+        new_code_deletes_what_old_rows_point_at(postgres_server, db_b, scenario)
 
-    # next release: the contract step drops it; the schema is the original's
+    # next release: the contract step; the schema is the original's
     later.rename(rewritten / "shop/migrations" / later.name)
     assert manage(rewritten, url_b, "migrate", "shop").code == 0
     assert schema(postgres_server, db_a) == schema(postgres_server, db_b)
     check = manage(rewritten, url_b, "makemigrations", "--check", "--dry-run", "shop")
     assert check.code == 0, check.stdout + check.stderr
 
+    # back: the contract step gives back what this release had, then to zero
+    assert manage(rewritten, url_b, "migrate", "shop", name[:4]).code == 0
+    if scenario in INDEXES_BACK:
+        indexes = postgres_server.query(
+            db_b,
+            f"SELECT count(*) FROM pg_indexes WHERE tablename = '{table}' AND indexdef LIKE '%({kept})%'",
+        )
+        assert indexes == [(INDEXES_BACK[scenario],)]
+    if scenario == "add_field_default":
+        old_code_inserts_without_the_columns(postgres_server, None, db_b)
+    # unapplying this release too gives the schema unapplying the original gives
+    previous = f"{int(name[:4]) - 1:04d}"
+    assert manage(original, url_a, "migrate", "shop", previous).code == 0
+    assert manage(rewritten, url_b, "migrate", "shop", previous).code == 0
+    assert schema(postgres_server, db_a) == schema(postgres_server, db_b)
     back = manage(rewritten, url_b, "migrate", "shop", "zero")
     assert back.code == 0, back.stderr
+
+
+#: scenario -> what the old code writes into the tables the new code no longer knows
+OLD_ROWS = {
+    "delete_model": ["INSERT INTO shop_tag (label, item_id) VALUES ('old code', %(item)s)"],
+    "remove_many_to_many": [
+        "INSERT INTO shop_tag (id, label) VALUES (7, 'old code')",
+        "INSERT INTO shop_item_tags (item_id, tag_id) VALUES (%(item)s, 7)",
+    ],
+}
+
+
+def new_code_deletes_what_old_rows_point_at(server, db, scenario) -> None:
+    """The old code writes rows into the tables kept for it; the new code, which no longer knows
+    them, deletes the item (and the tag) they point at: with their constraints still there, the
+    deletes would fail."""
+    import psycopg
+
+    with psycopg.connect(server.dsn(db), autocommit=True) as conn:
+        item = conn.execute("INSERT INTO shop_item (name) VALUES ('i') RETURNING id").fetchone()[0]
+        for statement in OLD_ROWS[scenario]:
+            conn.execute(statement, {"item": item})
+        conn.execute("DELETE FROM shop_item WHERE id = %s", (item,))
+        if scenario == "remove_many_to_many":
+            conn.execute("DELETE FROM shop_tag WHERE id = 7")
+            conn.execute("DELETE FROM shop_item_tags")
+        else:
+            conn.execute("DELETE FROM shop_tag")
+
+
+def old_code_inserts_without_the_columns(server, original, rewritten) -> None:
+    """The old code does not know the new columns: its insert works on the rewritten database
+    (they have a database default) and fails on the original one."""
+    import psycopg
+
+    insert = "INSERT INTO shop_item (name) VALUES ('old code') RETURNING stock, label"
+    with psycopg.connect(server.dsn(rewritten), autocommit=True) as conn:
+        assert conn.execute(insert).fetchone() == (0, "it's new")
+        conn.execute("DELETE FROM shop_item")
+    if original is not None:
+        with (
+            psycopg.connect(server.dsn(original), autocommit=True) as conn,
+            pytest.raises(psycopg.errors.NotNullViolation),
+        ):
+            conn.execute(insert)
+
+
+def new_code_deletes_what_the_column_points_at(server, db) -> None:
+    """The new code inserts items without the column and deletes the tag an old row points at
+    (it no longer knows the relation): with the constraint still there, the delete would fail."""
+    import psycopg
+
+    with psycopg.connect(server.dsn(db), autocommit=True) as conn:
+        tag = conn.execute("INSERT INTO shop_tag (label) VALUES ('t') RETURNING id").fetchone()[0]
+        conn.execute(
+            "INSERT INTO shop_item (name, tag_id) VALUES ('old code', %s), ('new code', NULL)",
+            (tag,),
+        )
+        conn.execute("DELETE FROM shop_tag WHERE id = %s", (tag,))
+        conn.execute("DELETE FROM shop_item")

@@ -138,3 +138,44 @@ def test_no_lock_timeout_where_set_local_would_not_last_or_one_is_set():
     once = fix_migration(mixed(operations=ops), ["LOCK_TIMEOUT"])
     assert once.text.count("SET LOCAL lock_timeout = '5s';") == 2
     assert [r.code for r in once.rewritten] == ["LOCK_TIMEOUT"]
+
+
+DEFAULTS = (PROJECT / "scenarios" / "add_field_default" / "0002_item_stock.py").read_text()
+ADD_LABEL = [
+    "ALTER TABLE \"shop_item\" ADD COLUMN \"label\" varchar(20) DEFAULT 'it''s new' NOT NULL;",
+    'ALTER TABLE "shop_item" ALTER COLUMN "label" DROP DEFAULT;',
+]
+
+
+def with_defaults(text: str = DEFAULTS, **changes) -> MigrationInput:
+    return mixed(
+        name="0002_item_stock",
+        text=text,
+        operations=(
+            RenderedOp(0, "AddField", tuple(ADD_COLUMN)),
+            RenderedOp(1, "AddField", tuple(ADD_LABEL)),
+        ),
+        **changes,
+    )
+
+
+def test_db_default_is_offered_from_django_5_and_said_why_not_before():
+    old = fix_migration(with_defaults(django_version=(4, 2)), ["NOT_NULL"])
+    assert not old.changed
+    assert [s.operation_index for s in old.skipped] == [0, 1]
+    assert "needs Django 5.0 (db_default) and this project runs 4.2" in old.skipped[0].reason
+    new = fix_migration(with_defaults(django_version=(5, 2)), ["NOT_NULL"])
+    assert [r.operation_index for r in new.rewritten] == [0, 1]
+    assert "field=models.IntegerField(default=0, db_default=0)," in new.text
+    assert new.next_release is not None
+    restore = "ALTER TABLE \"shop_item\" ALTER COLUMN \"label\" SET DEFAULT 'it''s new';"
+    assert repr(restore) in new.next_release.text
+
+
+def test_a_callable_default_is_not_kept_in_the_database():
+    """Every row the old code inserts would get the one value rendered (the same uuid)."""
+    text = DEFAULTS.replace("default=0", "default=uuid.uuid4").replace(
+        "from django.db", "import uuid\n\nfrom django.db"
+    )
+    result = fix_migration(with_defaults(text, django_version=(5, 2)), ["NOT_NULL"])
+    assert [r.operation_index for r in result.rewritten] == [1]

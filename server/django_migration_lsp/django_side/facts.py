@@ -142,7 +142,32 @@ def _delete_model(op: Any, at: _Around) -> OperationFacts:
     model = at.before(op.name)
     if not _migrates(model, at.alias):
         return NOTHING
-    return OperationFacts(tables_dropped=(model._meta.db_table, *_m2m_tables(model)))
+    return OperationFacts(
+        tables_dropped=(model._meta.db_table, *_m2m_tables(model)),
+        tables_recreated=_creation(model, at.connection),
+    )
+
+
+def _creation(model: Any, connection: Any) -> tuple[str, ...] | None:
+    """Django's statements creating ``model``'s table (and its auto M2M tables), offline, from
+    a schema editor of its own (the renderer's stays the connection's). PostgreSQL only: the
+    two-release table removal, which reads them, is a PostgreSQL rewrite."""
+    if connection is None or connection.vendor != "postgresql":
+        return None
+    from .offline import schema_editor
+
+    previous = getattr(connection, "offline_editor", None)
+    try:
+        editor = schema_editor(connection)
+        editor.begin_migration()
+        editor.begin_operation(lambda table: None)
+        editor.create_model(model)
+        statements = editor.end_operation(None)
+        return tuple(statements + [s for _, s in editor.end_migration()])
+    except Exception:  # a model the offline editor cannot create: no reverse known
+        return None
+    finally:
+        connection.offline_editor = previous
 
 
 def _rename_table(op: Any, at: _Around) -> OperationFacts:
@@ -177,10 +202,33 @@ def _remove_field(op: Any, at: _Around) -> OperationFacts:
     field = model._meta.get_field(op.name)
     if field.many_to_many:
         through = _auto_through(field)
-        return OperationFacts(tables_dropped=(through,)) if through else NOTHING
+        if not through:
+            return NOTHING
+        created = _creation(field.remote_field.through, at.connection)
+        return OperationFacts(tables_dropped=(through,), tables_recreated=created)
     if not field.column:
         return NOTHING
-    return OperationFacts(column_dropped=ColumnDropped(model._meta.db_table, field.column))
+    return OperationFacts(column_dropped=_dropped(model, field, at.connection))
+
+
+def _dropped(model: Any, field: Any, connection: Any) -> ColumnDropped:
+    table = model._meta.db_table
+    references = None
+    if field.is_relation and getattr(field, "db_constraint", False):
+        target = field.target_field
+        references = (target.model._meta.db_table, target.column)
+    index = None
+    if connection is not None and field.db_index and not field.unique:
+        editor = connection.schema_editor(collect_sql=True, atomic=False)
+        index = editor._create_index_name(table, [field.column], suffix="")
+    return ColumnDropped(
+        table=table,
+        column=field.column,
+        null=bool(field.null),
+        db_type=_column_type(field, connection) if connection is not None else None,
+        references=references,
+        index=index,
+    )
 
 
 def _rename_field(op: Any, at: _Around) -> OperationFacts:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from lsprotocol import types
+from pygls.workspace import TextDocument
 
 from ..findings import MigrationResult
 from ..rewrites import CODES, FixResult, MigrationInput, fix_migration
@@ -24,8 +25,17 @@ SOURCE_KIND = "source.makeZeroDowntime"
 KINDS = [types.CodeActionKind.RefactorRewrite, SOURCE_KIND]
 
 
-def rewrite_input(path: Path, text: str, result: MigrationResult) -> MigrationInput:
-    """What ``fix`` would read: the buffer's text, the rendered SQL, the sibling files."""
+def django_version(version: str | None) -> tuple[int, ...]:
+    """``(5, 2)`` for the worker's "5.2.19" (empty when unknown or not numbers)."""
+    parts = (version or "").split(".")[:2]
+    return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else ()
+
+
+def rewrite_input(
+    path: Path, text: str, result: MigrationResult, django: str | None = None
+) -> MigrationInput:
+    """What ``fix`` would read: the buffer's text, the rendered SQL, the sibling files, the
+    worker's Django version."""
     siblings = {
         p.stem: p.read_text(encoding="utf-8", errors="replace")
         for p in path.parent.glob("*.py")
@@ -43,11 +53,25 @@ def rewrite_input(path: Path, text: str, result: MigrationResult) -> MigrationIn
         dependents=tuple(dependents),
         taken_names=frozenset(siblings),
         models=models_sources(str(path)),
+        django_version=django_version(django),
     )
 
 
+def _created(path: str, text: str) -> list[types.CreateFile | types.TextDocumentEdit]:
+    """A new file (never over an existing one) with ``text``."""
+    new_uri = Path(path).as_uri()
+    return [
+        types.CreateFile(uri=new_uri, options=types.CreateFileOptions(overwrite=False)),
+        types.TextDocumentEdit(
+            text_document=types.OptionalVersionedTextDocumentIdentifier(uri=new_uri),
+            edits=[types.TextEdit(types.Range(types.Position(0, 0), types.Position(0, 0)), text)],
+        ),
+    ]
+
+
 def workspace_edit(uri: str, version: int | None, fixed: FixResult) -> types.WorkspaceEdit:
-    """Replace the migration's text; create the new migration when there is one."""
+    """Replace the migration's text; create the new migration and the next release's one
+    (``migrations/next_release/``) when there are."""
     lines = fixed.original.split("\n")
     end = types.Position(len(lines) - 1, utf16_col(lines[-1], len(lines[-1])))
     changes: list[
@@ -60,40 +84,32 @@ def workspace_edit(uri: str, version: int | None, fixed: FixResult) -> types.Wor
     ]
     changes += other_file_edits(fixed)  # models.py for the renames
     if fixed.new_migration is not None:
-        new_uri = Path(fixed.new_migration.path).as_uri()
-        changes += [
-            types.CreateFile(uri=new_uri, options=types.CreateFileOptions(overwrite=False)),
-            types.TextDocumentEdit(
-                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=new_uri),
-                edits=[
-                    types.TextEdit(
-                        types.Range(types.Position(0, 0), types.Position(0, 0)),
-                        fixed.new_migration.text,
-                    )
-                ],
-            ),
-        ]
+        changes += _created(fixed.new_migration.path, fixed.new_migration.text)
+    if fixed.next_release is not None:
+        changes += _created(fixed.next_release.path, fixed.next_release.text)
     return types.WorkspaceEdit(document_changes=changes)
 
 
 def _title(fixed: FixResult) -> str:
     titles = list(dict.fromkeys(r.title for r in fixed.rewritten))
-    where = f" (+ {fixed.new_migration.name})" if fixed.new_migration else ""
+    added = [m.name for m in (fixed.new_migration, fixed.next_release) if m is not None]
+    where = f" (+ {', '.join(added)})" if added else ""
     return TITLE + "; ".join(titles) + where
 
 
 def rewrite_actions(
     uri: str,
     path: Path,
-    text: str,
-    version: int | None,
+    document: TextDocument,
     diagnostics: list[types.Diagnostic],
     result: MigrationResult | None,
+    django: str | None = None,
 ) -> list[types.CodeAction]:
     """The rewrite actions for these diagnostics, and the whole-file one."""
     if result is None or not result.operations:
         return []
-    inp = rewrite_input(path, text, result)
+    text, version = document.source, document.version
+    inp = rewrite_input(path, text, result, django)
     actions: list[types.CodeAction] = []
     for code in dict.fromkeys(
         str(data_of(d).get("code")) for d in diagnostics if d.source == SOURCE

@@ -211,13 +211,13 @@ def code_action(ls: MigrationServer, params: types.CodeActionParams) -> list[typ
     uri = params.text_document.uri
     path = uri_to_path(uri)
     runtime = ls.session.runtime_for(path)
-    root = runtime.root if runtime else None
+    root, django = (runtime.root, runtime.django) if runtime else (None, None)
     provider = runtime.provider if runtime else DEFAULT_PROVIDER
     document = ls.workspace.get_text_document(uri)
     diagnostics = list(params.context.diagnostics)
     fixes = quick_fixes(uri, document.source, diagnostics, root, provider)
     last = ls.linter.results.get(str(path))
-    return fixes + rewrite_actions(uri, path, document.source, document.version, diagnostics, last)
+    return fixes + rewrite_actions(uri, path, document, diagnostics, last, django)
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)

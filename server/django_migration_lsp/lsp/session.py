@@ -41,6 +41,8 @@ class Runtime:
     started_with: Any = None
     start_token: str | None = None
     reported_at: float = 0.0
+    #: the worker's Django version ("5.2.19"), once it is ready
+    django: str | None = None
 
     @property
     def root(self) -> Path:
@@ -168,6 +170,7 @@ class Session:
             info.vendor,
             info.migrations,
         )
+        runtime.django = info.django
         providers = info.ignore_migration_providers
         runtime.provider = providers[-1] if providers else runtime.provider
         for problem in info.problems:

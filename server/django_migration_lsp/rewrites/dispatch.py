@@ -14,11 +14,13 @@ from collections.abc import Callable, Iterable
 from . import (
     concurrent_index,
     constraints,
+    db_default,
     foreign_key,
     lock_timeout,
     not_null,
     placement,
     removal,
+    table_removal,
 )
 from .model import FixResult, MigrationInput, Proposal, RenderedOp, Rewritten, Skipped
 from .pysource import PySource, apply_edits, call_name
@@ -33,6 +35,7 @@ PROPOSERS: dict[str, tuple[Proposer, ...]] = {
         foreign_key.add_foreign_key,
         constraints.unique_on_field,
         concurrent_index.db_index_on_field,
+        db_default.keep_default_in_database,
     ),
     "AlterField": (
         constraints.unique_on_field,
@@ -40,7 +43,12 @@ PROPOSERS: dict[str, tuple[Proposer, ...]] = {
         not_null.set_not_null,
     ),
     "AddConstraint": (constraints.add_constraint,),
-    "RemoveField": (removal.state_only_removal,),
+    "RemoveField": (removal.state_only_removal, table_removal.state_only_table_removal),
+    "DeleteModel": (table_removal.state_only_table_removal,),
+}
+#: proposers whose safe form needs a newer Django than 4.2 (``db_default`` came in 5.0)
+MINIMUM_DJANGO: dict[Proposer, tuple[int, int]] = {
+    db_default.keep_default_in_database: db_default.FIRST_DJANGO_WITH_DB_DEFAULT,
 }
 
 #: the codes a rewrite can answer (for ``--code`` and the editor's actions)
@@ -53,6 +61,9 @@ CODES = frozenset(
         "ADD_FOREIGN_KEY",
         "NOT_NULL_SCAN",
         "LOCK_TIMEOUT",
+        "DROP_COLUMN",
+        "NOT_NULL",
+        "DROP_TABLE",
         "RENAME_COLUMN",
         "RENAME_TABLE",
     }
@@ -63,6 +74,28 @@ def _created_here(calls: list[ast.expr], index: int, model: str | None) -> int |
     for i, other in enumerate(calls[:index]):
         if call_name(other) == "CreateModel" and placement.model_of(other) == model:
             return i
+    return None
+
+
+def _why_not(
+    calls: list[ast.expr], inp: MigrationInput, proposer: Proposer, proposal: Proposal
+) -> str | None:
+    """Why ``proposal`` is not made here (None: it is)."""
+    minimum = MINIMUM_DJANGO.get(proposer)
+    if minimum is not None and inp.django_version < minimum:
+        runs = ".".join(map(str, inp.django_version)) or "an unknown version"
+        return (
+            f"its safe form needs Django {'.'.join(map(str, minimum))} (db_default) and this "
+            f"project runs {runs}: keep a database default by hand while the old code runs "
+            "(RunSQL ALTER COLUMN ... SET DEFAULT now, DROP DEFAULT next release), or add the "
+            "field with null=True"
+        )
+    created = _created_here(calls, proposal.index, placement.model_of(calls[proposal.index]))
+    if created is not None:
+        return (
+            f"the table is created by operation {created} of this migration: nothing "
+            "uses it yet, so its lock blocks no one and no rewrite is needed"
+        )
     return None
 
 
@@ -78,16 +111,9 @@ def _propose(
             proposal = proposer(source, call, rendered)
             if proposal is None or (codes is not None and proposal.code not in codes):
                 continue
-            created = _created_here(calls, rendered.index, placement.model_of(call))
-            if created is not None:
-                skipped.append(
-                    Skipped(
-                        proposal.code,
-                        rendered.index,
-                        f"the table is created by operation {created} of this migration: nothing "
-                        "uses it yet, so its lock blocks no one and no rewrite is needed",
-                    )
-                )
+            reason = _why_not(calls, inp, proposer, proposal)
+            if reason is not None:
+                skipped.append(Skipped(proposal.code, rendered.index, reason))
                 continue
             proposals.append(proposal)
             break

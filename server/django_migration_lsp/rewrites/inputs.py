@@ -5,8 +5,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Mapping
 
+from ..facts_schema import OperationFacts
 from ..findings import RenderedOperation
-from .model import RenderedOp
+from .model import RemovedColumn, RenderedOp
 
 
 def _statements(op: RenderedOperation) -> tuple[str, ...]:
@@ -16,9 +17,36 @@ def _statements(op: RenderedOperation) -> tuple[str, ...]:
     return tuple(statements)
 
 
+def removed_column(op: RenderedOperation) -> RemovedColumn | None:
+    """The column a ``RemoveField`` drops, from its facts (None when they do not say enough)."""
+    dropped = OperationFacts.from_dict(op.facts).column_dropped
+    if dropped is None or not (dropped.table and dropped.column and dropped.db_type):
+        return None
+    refs = dropped.references
+    return RemovedColumn(
+        table=dropped.table,
+        column=dropped.column,
+        null=bool(dropped.null),
+        db_type=dropped.db_type,
+        references=(refs[0], refs[1]) if refs and len(refs) == 2 else None,
+        index=dropped.index,
+    )
+
+
 def rendered_ops(operations: Iterable[RenderedOperation]) -> tuple[RenderedOp, ...]:
-    """Each operation with every statement it runs (those of its database_operations too)."""
-    return tuple(RenderedOp(op.index, op.kind, _statements(op)) for op in operations)
+    """Each operation with every statement it runs (those of its database_operations too) and,
+    for a ``RemoveField``, the column it drops, for a table removal Django's statements creating
+    the tables again: the CLI and the editor read the same."""
+    return tuple(
+        RenderedOp(
+            op.index,
+            op.kind,
+            _statements(op),
+            removed_column(op),
+            OperationFacts.from_dict(op.facts).tables_recreated or (),
+        )
+        for op in operations
+    )
 
 
 def _dependencies(text: str) -> set[tuple[str, str]]:

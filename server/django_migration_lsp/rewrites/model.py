@@ -35,6 +35,10 @@ class RemovedColumn:
     column: str
     null: bool
     db_type: str
+    #: a foreign key's constraint: the (table, column) it references
+    references: tuple[str, str] | None = None
+    #: the column's own index (dropped with it; built again when the drop is reversed)
+    index: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,8 +48,11 @@ class RenderedOp:
     index: int
     kind: str
     statements: tuple[str, ...] = ()
-    #: for a RemoveField of a plain column, when the caller could read it from the state
+    #: for a RemoveField of a concrete column, from the operation's facts (the state before it)
     removed: RemovedColumn | None = None
+    #: for a DeleteModel / RemoveField of a many-to-many: Django's statements creating the
+    #: dropped tables again (from the operation's facts)
+    recreated: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,8 @@ class MigrationInput:
     models: tuple[SourceFile, ...] = ()
     #: models with changes in models.py that no migration has yet (when the caller knows)
     pending_models: frozenset[str] = frozenset()
+    #: Django's (major, minor) where the project runs (empty: unknown, only what 4.2 has)
+    django_version: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

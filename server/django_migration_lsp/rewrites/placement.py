@@ -103,7 +103,7 @@ def with_next_release(
         [(t, p.column) for p in later for t in assemble.run_sql_texts(p.later, p.column)],
         autocommit=False,
         extra_imports=[],
-        purpose="NEXT release: move it into migrations/ once no running code uses the columns",
+        purpose="NEXT release: move it into migrations/ once this release runs everywhere",
     )
     path = os.path.join(os.path.dirname(inp.path), "next_release", f"{name}.py")
     return replace(result, next_release=LaterMigration(name, path, text))

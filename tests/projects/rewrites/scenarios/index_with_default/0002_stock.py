@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="item",
             name="stock",
-            field=models.IntegerField(default=0),
+            field=models.IntegerField(default=0, null=True),
         ),
         migrations.AddIndex(
             model_name="item",

@@ -5,7 +5,7 @@ class Item(models.Model):
     name = models.CharField(max_length=50)
     code = models.CharField(max_length=20, null=True)
     price = models.IntegerField(null=True)
-    stock = models.IntegerField(default=0)
+    stock = models.IntegerField(default=0, null=True)
 
     class Meta:
         indexes = [
