@@ -82,6 +82,13 @@ class PostgresServer:
         with psycopg.connect(self.dsn(database), autocommit=True) as conn:
             return list(conn.execute(sql).fetchall())
 
+    def execute(self, database: str, sql: str) -> None:
+        """Run statements that return no rows (autocommit)."""
+        import psycopg
+
+        with psycopg.connect(self.dsn(database), autocommit=True) as conn:
+            conn.execute(sql)
+
     def stop(self) -> None:
         if self.data_dir is None or self.bindir is None:
             return

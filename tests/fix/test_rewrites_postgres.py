@@ -140,6 +140,11 @@ TWO_RELEASE = {
 }
 #: scenario -> (table, column) nullable meanwhile
 KEPT = {"remove_field": ("shop_item", "name"), "remove_foreign_key": ("shop_item", "tag_id")}
+#: scenario -> a row the new code inserts, without the column kept nullable
+NEW_CODE_ROW = {
+    "remove_field": "INSERT INTO shop_item (code) VALUES ('new code')",
+    "remove_foreign_key": "INSERT INTO shop_item (name) VALUES ('new code')",
+}
 #: scenario -> the column's indexes after the contract step is reversed (as this release had)
 INDEXES_BACK = {"remove_field": 0, "remove_foreign_key": 1}
 
@@ -168,7 +173,7 @@ def test_a_two_release_rewrite_ends_where_the_original_did(scenario, tmp_path, p
         assert postgres_server.query(db_b, column) == [("YES",)]
     check = manage(rewritten, url_b, "makemigrations", "--check", "--dry-run", "shop")
     assert check.code == 0, check.stdout + check.stderr
-    assert not (LOCK_CODES | {code}) & codes_of(rewritten, url_b, name)
+    assert not (LOCK_CODES | {code, "NOT_NULL"}) & codes_of(rewritten, url_b, name)
     again = cli(rewritten, url_b, "fix", ".", "shop", name)
     assert "nothing to rewrite" in again.stdout and not again.stderr.strip()
     if scenario == "remove_foreign_key":
@@ -195,10 +200,20 @@ def test_a_two_release_rewrite_ends_where_the_original_did(scenario, tmp_path, p
         assert indexes == [(INDEXES_BACK[scenario],)]
     if scenario == "add_field_default":
         old_code_inserts_without_the_columns(postgres_server, None, db_b)
-    # unapplying this release too gives the schema unapplying the original gives
+    if scenario in KEPT:  # the new code inserted rows without the column meanwhile
+        postgres_server.execute(db_b, NEW_CODE_ROW[scenario])
+    # unapplying this release too gives the schema unapplying the original gives (a column kept
+    # nullable stays so: its NULL rows would fail a SET NOT NULL in the rollback)
     previous = f"{int(name[:4]) - 1:04d}"
     assert manage(original, url_a, "migrate", "shop", previous).code == 0
     assert manage(rewritten, url_b, "migrate", "shop", previous).code == 0
+    if scenario in KEPT:
+        assert postgres_server.query(db_b, column) == [("YES",)]
+        postgres_server.execute(
+            db_b,
+            f"DELETE FROM {table} WHERE {kept} IS NULL; "
+            f"ALTER TABLE {table} ALTER COLUMN {kept} SET NOT NULL",
+        )
     assert schema(postgres_server, db_a) == schema(postgres_server, db_b)
     back = manage(rewritten, url_b, "migrate", "shop", "zero")
     assert back.code == 0, back.stderr

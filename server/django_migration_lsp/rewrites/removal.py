@@ -8,6 +8,11 @@ the delete. Next release: a migration that drops the column (Django's own ``DROP
 reversed by adding it back as this release leaves it: nullable, same type, its index (the
 name Django gives it) without the constraint. Needs the column from the operation's facts
 (``RenderedOp.removed``); a many-to-many field has no column and is not answered here.
+
+Backwards, this release does not ``SET NOT NULL`` again: the rows the new code inserted meanwhile
+hold NULL there, so that statement would fail the rollback (and it would be a NOT NULL change,
+with its scan, under the rollback's lock). The column stays nullable; the field in the state is
+NOT NULL again, and the next ``AlterField`` Django generates for it says so.
 """
 
 from __future__ import annotations
@@ -65,7 +70,7 @@ def state_only_removal(source: PySource, call: ast.Call, rendered: RenderedOp) -
         pieces.append(
             Piece(
                 (f"ALTER TABLE {table} ALTER COLUMN {column} DROP NOT NULL;",),
-                (f"ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL;",),
+                (),  # backwards the column stays nullable: see the docstring
                 "now",
             )
         )
