@@ -23,6 +23,7 @@ from ..findings import RenderedOperation
 from ..mysql_server import parse_mysql_version
 from . import facts as facts_mod
 from . import runsql
+from .apps_reuse import AppsReuse
 from .loading import describe_exception
 from .offline import connections_blocked, offline_connection, schema_editor
 from .rendered import RenderedMigration, render_failure
@@ -36,6 +37,10 @@ __all__ = ["CHECKPOINT_EVERY", "RenderedMigration", "Renderer", "full_plan", "re
 Key = tuple[str, str]
 
 CHECKPOINT_EVERY = 50
+
+#: operations whose ``database_forwards`` sets a rendered field's default for good (the
+#: registries they were rendered with are not reused; ``AddField``/``AlterField`` restore theirs)
+MUTATES_RENDERED = (ops.AlterOrderWithRespectTo,)
 
 
 def full_plan(graph: Any, exclude: AbstractSet[Key] = frozenset()) -> list[Key]:
@@ -80,6 +85,7 @@ class Renderer:
         self.editor = schema_editor(self.connection) if self.connection is not None else None
         self.real_models: dict[Key, ModelState] = real_model_states(real_apps)
         self.subsetter = ModelSubsetter(self.real_models)
+        self.apps_reuse = AppsReuse()
 
     @property
     def vendor(self) -> str | None:
@@ -135,6 +141,7 @@ class Renderer:
         for op in migration.operations:
             before = renamed_keys(op, migration.app_label, state)
             op.state_forwards(migration.app_label, state)
+            self.apps_reuse.applied(op, migration.app_label, state)
             if book is not None and before is not None:
                 follow_state_renames(book, before, state, op)
 
@@ -237,6 +244,8 @@ class Renderer:
                 f"applying the operation to the project state raised {describe_exception(exc)}; "
                 "later migrations of this project may be rendered from a wrong state"
             )
+        finally:
+            self.apps_reuse.applied(op, app_label, state)
 
     def _render_schema_operation(
         self, op: Any, app_label: str, state: ProjectState, rendered: RenderedOperation
@@ -256,6 +265,7 @@ class Renderer:
         after_models = subsetter.subset(state, after_seeds, reverse, clone=False)
         from_state = ProjectState(models=before_models, real_apps=set())
         to_state = ProjectState(models=after_models, real_apps=set())
+        reused = self.apps_reuse.attach(from_state), self.apps_reuse.attach(to_state)
         if self.editor is not None:
             states = (state, before_models, from_state, to_state)
             sliced = self.subsetter.slice[0] if self.subsetter.slice else None
@@ -267,5 +277,8 @@ class Renderer:
                 )
         except Exception:
             rendered.facts = {}
+        if not rendered.error and not isinstance(op, MUTATES_RENDERED):
+            self.apps_reuse.keep_rendered(reused[0], from_state)
+            self.apps_reuse.keep_rendered(reused[1], to_state)
         if self.vendor == "sqlite" and any('"new__' in s for s in rendered.statements):
             rendered.facts["table_remade"] = True
