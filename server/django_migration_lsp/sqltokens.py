@@ -67,7 +67,7 @@ def _fast_tokens(text: str, joined: re.Pattern[str], actions: dict[int, Any]) ->
             yield T.Error, text[pos]
             pos += 1
         pos = m.end()
-        action = actions[m.lastindex]
+        action = actions[m.lastindex or 0]
         yield is_keyword(m.group()) if action is process else (action, m.group())
     while pos < len(text):
         yield T.Error, text[pos]

@@ -277,8 +277,15 @@ class Renderer:
                 )
         except Exception:
             rendered.facts = {}
-        if not rendered.error and not isinstance(op, MUTATES_RENDERED):
-            self.apps_reuse.keep_rendered(reused[0], from_state)
-            self.apps_reuse.keep_rendered(reused[1], to_state)
+        self._keep_registries(op, rendered, reused, (from_state, to_state))
         if self.vendor == "sqlite" and any('"new__' in s for s in rendered.statements):
             rendered.facts["table_remade"] = True
+
+    def _keep_registries(
+        self, op: Any, rendered: RenderedOperation, keys: tuple[Any, Any], states: tuple[Any, Any]
+    ) -> None:
+        """Keep the registries ``op`` rendered for reuse, unless it failed or changed one."""
+        if rendered.error or isinstance(op, MUTATES_RENDERED):
+            return
+        for key, rendered_state in zip(keys, states, strict=True):
+            self.apps_reuse.keep_rendered(key, rendered_state)
