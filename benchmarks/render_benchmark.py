@@ -18,10 +18,10 @@ and prints the wall times, the ratio cold lint / floor (goal: at most 3x), and t
 seconds of one run drift by a third between rounds, so compare the minimum of several rounds.
 Figures, not asserts.
 
-Measured on the shared 2-core machine (``--repeat 3 --baseline`` at main 8ddcd71, minimum of
-the rounds): floor 3.27 s, main's cold lint 21.26 s (6.5x), this one 19.34 s (5.9x): 0.91x of
-main's time. The goal of 3x is not reached: rendering model states (``StateApps``) is still most
-of a cold lint (see docs/internals.md, ``apps_reuse``).
+Measured on the shared 2-core machine (``--repeat 3 --baseline`` a checkout of main 8ddcd71,
+minimum of the rounds): floor 2.99 s, cold lint 17.46 s (5.84x), main's 18.51 s (6.19x): 0.94x of
+main's time; peak RSS 100 MB (main 89 MB: 32 registries kept). The goal of 3x is not reached:
+rendering model states (``StateApps``) is still most of a cold lint (docs/internals.md).
 """
 
 from __future__ import annotations
