@@ -1,6 +1,7 @@
 """Benchmark: a cold lint against the floor, Django's own ``setup()`` plus loading the graph.
 
     python benchmarks/render_benchmark.py [--apps 20] [--migrations 100] [--repeat 1]
+                                          [--baseline CHECKOUT]
 
 Generates the synthetic project (benchmarks/generate_project.py, default 20 apps x 100 = 2,000
 migrations), then times in this one run, each in a fresh process:
@@ -11,7 +12,16 @@ migrations), then times in this one run, each in a fresh process:
   * render only: the ``Renderer`` walking the whole plan in-process (after setup and load), and
     its share of the cold lint
 and prints the wall times, the ratio cold lint / floor (goal: at most 3x), and the peak RSS.
+``--baseline CHECKOUT`` (another checkout of this repository, e.g. ``git worktree add --detach
+/tmp/base main``) also times its cold lint in the same rounds (its ``server/`` first on
+``PYTHONPATH``, this interpreter), and prints the two side by side: on a loaded machine the CPU
+seconds of one run drift by a third between rounds, so compare the minimum of several rounds.
 Figures, not asserts.
+
+Measured on the shared 2-core machine (``--repeat 3 --baseline`` a checkout of main 8ddcd71,
+minimum of the rounds): floor 2.99 s, cold lint 17.46 s (5.84x), main's 18.51 s (6.19x): 0.94x of
+main's time; peak RSS 100 MB (main 89 MB: 32 registries kept). The goal of 3x is not reached:
+rendering model states (``StateApps``) is still most of a cold lint (docs/internals.md).
 """
 
 from __future__ import annotations
@@ -78,11 +88,22 @@ print(json.dumps({"setup_load": t1 - t0, "render": t2 - t1, "operations": ops, "
 """
 
 
+def baseline_env(env: dict[str, str], checkout: Path | None) -> dict[str, str] | None:
+    """The environment that runs ``checkout``'s package with this interpreter."""
+    if checkout is None:
+        return None
+    server = checkout.resolve() / "server"
+    if not (server / "django_migration_lsp").is_dir():
+        raise SystemExit(f"--baseline {checkout}: no server/django_migration_lsp there")
+    return {**env, "PYTHONPATH": os.pathsep.join([str(server), env.get("PYTHONPATH", "")])}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--apps", type=int, default=20)
     parser.add_argument("--migrations", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--baseline", type=Path, help="another checkout to time in the same run")
     args = parser.parse_args()
     python = sys.executable
     with tempfile.TemporaryDirectory(prefix="dmlsp-render-bench-") as tmp:
@@ -91,10 +112,13 @@ def main() -> None:
         env = dict(os.environ)
         env.pop("DJANGO_SETTINGS_MODULE", None)
         lint = [python, "-m", "django_migration_lsp", "lint", str(project), "--format", "json"]
-        floors, colds, renders, untracked = [], [], [], []
+        floors, colds, renders, untracked, baselines = [], [], [], [], []
+        base_env = baseline_env(env, args.baseline)
         for _ in range(args.repeat):
             floors.append(measure([python, "-c", FLOOR], project, env))
             colds.append(measure([*lint, "--no-cache"], project, env))
+            if base_env is not None:
+                baselines.append(measure([*lint, "--no-cache"], project, base_env))
             renders.append(render_only(python, project, env))
             untracked.append(render_only(python, project, env, "--untracked"))
         floor = min(m["cpu"] for m in floors)
@@ -109,6 +133,12 @@ def main() -> None:
             f"rss {max(m['rss_kb'] for m in colds) / 1024:.0f} MB  rc {colds[0]['rc']}"
         )
         print(f"  ratio cold lint / floor:                {cold / floor:6.2f}x  (goal <= 3x)")
+        if baselines:
+            base = min(m["cpu"] for m in baselines)
+            print(
+                f"  baseline's cold lint ({args.baseline}): {base:6.2f} s  "
+                f"({base / floor:.2f}x the floor); this one takes {cold / base:.2f}x its time"
+            )
         print("render only, in-process CPU seconds:")
         print(f"  with the name-tracking catalogue:       {render:6.2f} s")
         print(

@@ -23,6 +23,7 @@ from ..findings import RenderedOperation
 from ..mysql_server import parse_mysql_version
 from . import facts as facts_mod
 from . import runsql
+from .apps_reuse import AppsReuse
 from .crashes import record_failure
 from .loading import describe_exception
 from .offline import connections_blocked, offline_connection, schema_editor
@@ -37,6 +38,10 @@ __all__ = ["CHECKPOINT_EVERY", "RenderedMigration", "Renderer", "full_plan", "re
 Key = tuple[str, str]
 
 CHECKPOINT_EVERY = 50
+
+#: operations whose ``database_forwards`` sets a rendered field's default for good (the
+#: registries they were rendered with are not reused; ``AddField``/``AlterField`` restore theirs)
+MUTATES_RENDERED = (ops.AlterOrderWithRespectTo,)
 
 
 def full_plan(graph: Any, exclude: AbstractSet[Key] = frozenset()) -> list[Key]:
@@ -81,6 +86,7 @@ class Renderer:
         self.editor = schema_editor(self.connection) if self.connection is not None else None
         self.real_models: dict[Key, ModelState] = real_model_states(real_apps)
         self.subsetter = ModelSubsetter(self.real_models)
+        self.apps_reuse = AppsReuse()
 
     @property
     def vendor(self) -> str | None:
@@ -142,6 +148,7 @@ class Renderer:
         for op in migration.operations:
             before = renamed_keys(op, migration.app_label, state)
             op.state_forwards(migration.app_label, state)
+            self.apps_reuse.applied(op, migration.app_label, state)
             if book is not None and before is not None:
                 follow_state_renames(book, before, state, op)
 
@@ -244,6 +251,8 @@ class Renderer:
                 f"applying the operation to the project state raised {describe_exception(exc)}; "
                 "later migrations of this project may be rendered from a wrong state"
             )
+        finally:
+            self.apps_reuse.applied(op, app_label, state)
 
     def _render_schema_operation(
         self, op: Any, app_label: str, state: ProjectState, rendered: RenderedOperation
@@ -263,6 +272,7 @@ class Renderer:
         after_models = subsetter.subset(state, after_seeds, reverse, clone=False)
         from_state = ProjectState(models=before_models, real_apps=set())
         to_state = ProjectState(models=after_models, real_apps=set())
+        reused = self.apps_reuse.attach(from_state), self.apps_reuse.attach(to_state)
         if self.editor is not None:
             states = (state, before_models, from_state, to_state)
             sliced = self.subsetter.slice[0] if self.subsetter.slice else None
@@ -274,5 +284,15 @@ class Renderer:
                 )
         except Exception:
             rendered.facts = {}
+        self._keep_registries(op, rendered, reused, (from_state, to_state))
         if self.vendor == "sqlite" and any('"new__' in s for s in rendered.statements):
             rendered.facts["table_remade"] = True
+
+    def _keep_registries(
+        self, op: Any, rendered: RenderedOperation, keys: tuple[Any, Any], states: tuple[Any, Any]
+    ) -> None:
+        """Keep the registries ``op`` rendered for reuse, unless it failed or changed one."""
+        if rendered.error or isinstance(op, MUTATES_RENDERED):
+            return
+        for key, rendered_state in zip(keys, states, strict=True):
+            self.apps_reuse.keep_rendered(key, rendered_state)

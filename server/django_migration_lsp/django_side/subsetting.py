@@ -53,7 +53,7 @@ def real_model_states(real_apps: Iterable[str]) -> dict[Key, ModelState]:
     return states
 
 
-def _field_refs(field_obj: Any, app_label: str, model_name: str) -> set[Key]:
+def field_refs(field_obj: Any, app_label: str, model_name: str) -> set[Key]:
     refs: set[Key] = set()
     remote = field_obj.remote_field
     for target in (getattr(remote, "model", None), getattr(remote, "through", None)):
@@ -234,7 +234,7 @@ class ModelSubsetter:
         refs = set()
         for f in model_state.fields.values():
             if f.remote_field is not None:
-                refs |= _field_refs(f, key[0], key[1])
+                refs |= field_refs(f, key[0], key[1])
         self._outgoing[key] = refs
         for target in refs:
             self._reverse.setdefault(target, set()).add(key)

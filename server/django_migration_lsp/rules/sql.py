@@ -14,11 +14,9 @@ import re
 from dataclasses import dataclass, field
 
 from sqlparse import tokens as T
-from sqlparse.lexer import Lexer
 
+from ..sqltokens import tokens
 from .mysql_ddl import UNIQUE_NOTE as MYSQL_UNIQUE_NOTE
-
-_LEXER = Lexer.get_default_instance()
 
 IDENT = r'(?:"[^"]+"|`[^`]+`|\[[^\]]+\]|[\w.$]+)'
 
@@ -73,12 +71,12 @@ def unquote(name: str) -> str:
 def skeleton(statement: str) -> str:
     """Keywords upper-cased, literals blanked, comments gone, whitespace collapsed.
 
-    Uses sqlparse's lexer only: tokens are all the rules need, and grouping (``parse``) costs
-    ~50 times more. Cached: the SQL rules, the lock model and the lock rules read the same
-    statements.
+    Uses sqlparse's tokens only (``sqltokens``: its lexer's rules run as one pattern): tokens
+    are all the rules need, and grouping (``parse``) costs ~50 times more. Cached: the SQL
+    rules, the lock model and the lock rules read the same statements.
     """
     parts: list[str] = []
-    for ttype, value in _LEXER.get_tokens(statement):
+    for ttype, value in tokens(statement):
         if ttype in T.Comment:
             continue
         if ttype in T.Whitespace or ttype in T.Newline or ttype in T.Text.Whitespace:
