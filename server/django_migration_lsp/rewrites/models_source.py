@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .model import SourceFile
-from .pysource import Edit, PySource, constant
+from .pysource import Edit, PySource, assignment, constant
 
 
 class SourceProblem(ValueError):
@@ -112,18 +112,6 @@ def _meta(model: ModelClass) -> ast.ClassDef | None:
     )
 
 
-def _meta_assign(meta: ast.ClassDef, name: str) -> ast.Assign | None:
-    for stmt in meta.body:
-        if (
-            isinstance(stmt, ast.Assign)
-            and len(stmt.targets) == 1
-            and isinstance(stmt.targets[0], ast.Name)
-            and stmt.targets[0].id == name
-        ):
-            return stmt
-    return None
-
-
 def db_table_edit(model: ModelClass, table: str) -> Edit | None:
     """``db_table = "<table>"`` in the class's Meta (the Meta added when there is none)."""
     source, cls = model.source, model.node
@@ -140,7 +128,7 @@ def db_table_edit(model: ModelClass, table: str) -> Edit | None:
         block = f"\n{indent}class Meta:\n{indent}    db_table = {literal(table)}\n"
         prefix = "" if source.text[at - 1 : at] == "\n" else "\n"
         return Edit(at, at, prefix + block)
-    assign = _meta_assign(meta, "db_table")
+    assign = assignment(meta, "db_table")
     if assign is not None:
         if constant(assign.value) == table:
             return None

@@ -61,6 +61,19 @@ def constant(node: ast.AST | None) -> object:
     return node.value if isinstance(node, ast.Constant) else None
 
 
+def assignment(cls: ast.ClassDef, name: str) -> ast.Assign | None:
+    """The ``name = …`` statement of a class body (one plain target), if there is one."""
+    for stmt in cls.body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and stmt.targets[0].id == name
+        ):
+            return stmt
+    return None
+
+
 class PySource:
     """A parsed migration file (``SyntaxError`` propagates to the caller, which locates it)."""
 
@@ -104,15 +117,7 @@ class PySource:
     def class_assign(self, name: str) -> ast.Assign | None:
         if self.migration_class is None:
             return None
-        for stmt in self.migration_class.body:
-            if (
-                isinstance(stmt, ast.Assign)
-                and len(stmt.targets) == 1
-                and isinstance(stmt.targets[0], ast.Name)
-                and stmt.targets[0].id == name
-            ):
-                return stmt
-        return None
+        return assignment(self.migration_class, name)
 
     def operation_calls(self) -> list[ast.expr] | None:
         """The elements of ``operations = [...]``; None when it is not a literal list."""

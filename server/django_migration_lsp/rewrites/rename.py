@@ -83,6 +83,13 @@ def _others(statements: tuple[str, ...], kept: str) -> list[str]:
     return [s for s in statements if s != kept and not FOREIGN_KEY_RE.match(s)]
 
 
+def operation_text(kind: str, arguments: list[tuple[str, str]], column: int) -> str:
+    """``migrations.<kind>(`` with one keyword argument a line, closed at ``column``."""
+    pad = " " * (column + 4)
+    lines = [f"migrations.{kind}(", *(f"{pad}{key}={value}," for key, value in arguments)]
+    return "\n".join([*lines, f"{' ' * column})"])
+
+
 def _name(call: ast.Call, key: str, position: int) -> str:
     value = constant(keyword(call, key, position))
     if not isinstance(value, str):
@@ -121,15 +128,10 @@ def rename_field(
     field = field_call(model, new)
     column = source.column(call)
     text = migration_field_text(model, field, inp.app, source, (key, old), column + 4)
-    pad = " " * (column + 4)
-    alter = "\n".join(
-        [
-            "migrations.AlterField(",
-            f"{pad}model_name={literal(model_name)},",
-            f"{pad}name={literal(new)},",
-            f"{pad}field={text.text},",
-            f"{' ' * column})",
-        ]
+    alter = operation_text(
+        "AlterField",
+        [("model_name", literal(model_name)), ("name", literal(new)), ("field", text.text)],
+        column,
     )
     return RenameEdit(
         code,
@@ -182,14 +184,8 @@ def rename_model(
     new = _name(call, "new_name", 1)
     model: ModelClass = find_model(inp.models, new)
     column = source.column(call)
-    pad = " " * (column + 4)
-    alter = "\n".join(
-        [
-            "migrations.AlterModelTable(",
-            f"{pad}name={literal(new.lower())},",
-            f"{pad}table={literal(table)},",
-            f"{' ' * column})",
-        ]
+    alter = operation_text(
+        "AlterModelTable", [("name", literal(new.lower())), ("table", literal(table))], column
     )
     return RenameEdit(
         "RENAME_TABLE",
