@@ -114,10 +114,20 @@ def _manage(project: Path, *args: str, env: dict[str, str]) -> subprocess.Comple
     )
 
 
+def _without_the_linter(tmp_path: Path) -> str:
+    """A PYTHONPATH entry on which ``django_migration_lsp`` cannot be imported (production)."""
+    hidden = tmp_path / "no-linter" / "django_migration_lsp"
+    hidden.mkdir(parents=True)
+    (hidden / "__init__.py").write_text("raise ImportError('the linter is not installed here')\n")
+    return str(hidden.parent)
+
+
 def test_example_migrates_on_sqlite_and_models_match(tmp_path: Path):
+    """``migrate`` runs where the linter is not installed (IgnoreMigration's no-op fallback)."""
     project = _copy(tmp_path)
     env = {URL_VAR: "", "DJANGO_MIGRATION_LSP_EXAMPLE_SQLITE": str(tmp_path / "db.sqlite3")}
-    assert _manage(project, "migrate", env=env).returncode == 0
+    migrated = _manage(project, "migrate", env={**env, "PYTHONPATH": _without_the_linter(tmp_path)})
+    assert migrated.returncode == 0, migrated.stderr[-2000:]
     check = _manage(project, "makemigrations", "--check", "--dry-run", env=env)
     assert check.returncode == 0, check.stdout + check.stderr
 
