@@ -32,14 +32,16 @@ INCREMENTAL = frozenset(
 )
 
 
-def render_after(op: Any, from_state: ProjectState, to_state: ProjectState) -> None:
+def render_after(op: Any, from_state: ProjectState, to_state: ProjectState) -> bool:
     """Give ``to_state`` (not rendered yet) the registry of ``from_state`` with only what
-    ``op`` changed rendered again, when ``op`` is one of ``INCREMENTAL``."""
+    ``op`` changed rendered again, when ``op`` is one of ``INCREMENTAL``; True if it did."""
     if type(op) not in INCREMENTAL or "apps" in to_state.__dict__:
-        return
+        return False
     registry = incremental_registry(from_state, to_state.models)
-    if registry is not None:
-        to_state.__dict__["apps"] = registry  # ProjectState.apps is a cached_property
+    if registry is None:
+        return False
+    to_state.__dict__["apps"] = registry  # ProjectState.apps is a cached_property
+    return True
 
 
 def points_at(model_state: ModelState, key: Key) -> set[Key]:

@@ -88,6 +88,7 @@ class Renderer:
         self.real_models: dict[Key, ModelState] = real_model_states(real_apps)
         self.subsetter = ModelSubsetter(self.real_models)
         self.apps_reuse = AppsReuse()
+        self.incremental = 0  #: states after an operation rendered from the one before it
 
     @property
     def vendor(self) -> str | None:
@@ -275,7 +276,7 @@ class Renderer:
         to_state = ProjectState(models=after_models, real_apps=set())
         reused = self.apps_reuse.attach(from_state), self.apps_reuse.attach(to_state)
         if self.editor is not None and seeds is not None and reused[1] is not None:
-            render_after(op, from_state, to_state)  # unless a kept registry was given
+            self.incremental += render_after(op, from_state, to_state)  # unless one was kept
         if self.editor is not None:
             states = (state, before_models, from_state, to_state)
             sliced = self.subsetter.slice[0] if self.subsetter.slice else None
