@@ -207,6 +207,8 @@ def _is_migration_class(node: ast.ClassDef) -> bool:
 
 def _ignore_comments(text: str, cols: _Columns) -> list[IgnoreComment]:
     found: list[IgnoreComment] = []
+    if IGNORE_RE.search(text) is None:  # every comment is part of the text: none can match
+        return found
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except (tokenize.TokenError, IndentationError, SyntaxError):

@@ -25,6 +25,7 @@ from . import facts as facts_mod
 from . import runsql
 from .apps_reuse import AppsReuse
 from .crashes import record_failure
+from .incremental import render_after
 from .loading import describe_exception
 from .offline import connections_blocked, offline_connection, schema_editor
 from .rendered import RenderedMigration, render_failure
@@ -87,6 +88,7 @@ class Renderer:
         self.real_models: dict[Key, ModelState] = real_model_states(real_apps)
         self.subsetter = ModelSubsetter(self.real_models)
         self.apps_reuse = AppsReuse()
+        self.incremental = 0  #: states after an operation rendered from the one before it
 
     @property
     def vendor(self) -> str | None:
@@ -273,6 +275,8 @@ class Renderer:
         from_state = ProjectState(models=before_models, real_apps=set())
         to_state = ProjectState(models=after_models, real_apps=set())
         reused = self.apps_reuse.attach(from_state), self.apps_reuse.attach(to_state)
+        if self.editor is not None and seeds is not None and reused[1] is not None:
+            self.incremental += render_after(op, from_state, to_state)  # unless one was kept
         if self.editor is not None:
             states = (state, before_models, from_state, to_state)
             sliced = self.subsetter.slice[0] if self.subsetter.slice else None

@@ -66,7 +66,7 @@ def field_refs(field_obj: Any, app_label: str, model_name: str) -> set[Key]:
     return refs
 
 
-def _base_key(base: Any, app_label: str) -> Key | None:
+def base_key(base: Any, app_label: str) -> Key | None:
     if isinstance(base, str):
         try:
             return resolve_relation(base, app_label)
@@ -100,7 +100,7 @@ def _note_targets(model_state: ModelState, key: Key, needed: dict[Key, set[str]]
             if name:
                 fields.add(name)
     for base in model_state.bases:
-        parent = _base_key(base, model_state.app_label)
+        parent = base_key(base, model_state.app_label)
         if parent is not None:
             needed.setdefault(parent, set())
 

@@ -1,0 +1,96 @@
+"""The registry after an operation, from the one before it: only what changed is rendered.
+
+Django's own path keeps one registry and, after each operation, renders again the models it
+changed and the models related to them. Here the state after an operation is a small subset
+(``subsetting``) rendered from scratch, mostly the same model states as the subset before it.
+``incremental_registry`` clones the registry rendered before the operation (``StateApps.clone``
+shares the model classes) and renders again only the models whose states differ (by the
+objects rendering reads, ``apps_reuse.content_key``), are new, or point (through a field, a
+through model or a base) at one rendered again or gone; the others keep their classes. Used
+for operations that rewrite no reference (not ``NEEDS_REVERSE``): what the schema editor reads
+of an unchanged model (its table, columns, primary key) is the same in both classes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.migrations import operations as ops
+from django.db.migrations.state import ModelState, ProjectState
+
+from .apps_reuse import REPLACING, content_key
+from .subsetting import NEEDS_REVERSE, base_key, field_refs
+
+Key = tuple[str, str]
+
+#: Django's operations that replace what they change and rewrite no reference, and whose
+#: ``database_forwards`` changes no rendered model (``AlterOrderWithRespectTo`` does)
+INCREMENTAL = frozenset(
+    kind
+    for kind in REPLACING
+    if not issubclass(kind, NEEDS_REVERSE) and kind is not ops.AlterOrderWithRespectTo
+)
+
+
+def render_after(op: Any, from_state: ProjectState, to_state: ProjectState) -> bool:
+    """Give ``to_state`` (not rendered yet) the registry of ``from_state`` with only what
+    ``op`` changed rendered again, when ``op`` is one of ``INCREMENTAL``; True if it did."""
+    if type(op) not in INCREMENTAL or "apps" in to_state.__dict__:
+        return False
+    registry = incremental_registry(from_state, to_state.models)
+    if registry is None:
+        return False
+    to_state.__dict__["apps"] = registry  # ProjectState.apps is a cached_property
+    return True
+
+
+def points_at(model_state: ModelState, key: Key) -> set[Key]:
+    """The models ``model_state`` refers to: related models, through models, bases."""
+    refs: set[Key] = set()
+    for f in model_state.fields.values():
+        if f.remote_field is not None:
+            refs |= field_refs(f, *key)
+    for base in model_state.bases:
+        parent = base_key(base, model_state.app_label)
+        if parent is not None:
+            refs.add(parent)
+    return refs
+
+
+def to_render(before: dict[Key, ModelState], after: dict[Key, ModelState]) -> set[Key]:
+    """The models of ``after`` that need a new class, and the models gone from ``before``."""
+    dirty = set(before.keys() - after.keys())
+    for key, model_state in after.items():
+        old = before.get(key)
+        if old is None or content_key({key: old})[0] != content_key({key: model_state})[0]:
+            dirty.add(key)
+    refs = {key: points_at(model_state, key) for key, model_state in after.items()}
+    grew = True
+    while grew:
+        grew = False
+        for key in after.keys() - dirty:
+            if refs[key] & dirty:
+                dirty.add(key)
+                grew = True
+    return dirty
+
+
+def incremental_registry(from_state: ProjectState, after: dict[Key, ModelState]) -> Any | None:
+    """``from_state``'s registry (rendered here, before the state after it, as Django's path
+    has it) cloned with the changed models of ``after`` rendered again; None when a model
+    comes from an app the registry does not have, or rendering raised (rendered afresh then)."""
+    try:
+        before_apps = from_state.apps
+    except Exception:
+        return None
+    if {key[0] for key in after} - set(before_apps.app_configs):
+        return None
+    dirty = to_render(from_state.models, after)
+    try:
+        registry = before_apps.clone()
+        for key in dirty:
+            registry.unregister_model(*key)
+        registry.render_multiple([after[key] for key in after if key in dirty])
+    except Exception:
+        return None
+    return registry
