@@ -446,10 +446,18 @@ describe('VS Code (code-server) with the packaged extension, PostgreSQL settings
         );
         assert.ok(menu.includes('Show Migration SQL'), menu.join(', '));
         await page.screenshot({ path: path.join(ARTIFACTS, 'make-zero-downtime-menu.png') });
-        await row.click({ button: 'right' });
-        await page.locator('.context-view .monaco-menu .action-label', { hasText: 'Make Zero-Downtime' }).first().click();
-        // The rewrite is applied to the migration, shown in its editor.
-        await page.locator('.tabs-container .tab.active[aria-label*="0008_product_weight_and_index.py"]').waitFor({ timeout: TIMEOUT });
+        // The rewrite is applied to the migration, shown in its editor. A click on a menu that
+        // the view re-draws under it (its rows refresh as findings arrive) is lost: choose again.
+        const tab = page.locator('.tabs-container .tab.active[aria-label*="0008_product_weight_and_index.py"]');
+        await until(
+            async () => {
+                await contextMenu(s.wb, row);
+                await page.locator('.context-view .monaco-menu .action-label', { hasText: 'Make Zero-Downtime' }).first().click();
+                return tab.waitFor({ timeout: 15000 }).then(() => true, () => false);
+            },
+            (shown) => shown,
+            'the rewritten 0008 shown after "Make Zero-Downtime"',
+        );
         await page.waitForFunction(() => /AddIndexConcurrently/.test(document.querySelector('.editor-group-container.active .view-lines')?.textContent ?? ''), undefined, { timeout: TIMEOUT });
         await s.wb.notification('rewritten for a zero-downtime deploy', { timeout: TIMEOUT });
         await page.screenshot({ path: path.join(ARTIFACTS, 'make-zero-downtime.png') });
