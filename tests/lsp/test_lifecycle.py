@@ -7,6 +7,7 @@ import asyncio
 import json
 import os
 import signal
+import socket
 import sys
 from asyncio.subprocess import PIPE
 from pathlib import Path
@@ -256,6 +257,32 @@ async def test_worker_killed_mid_save_does_not_blame_the_saved_file(bare, tmp_pa
     await wait_for(lambda: codes(bare, (root / DROP).as_uri()) == ["DROP_COLUMN"], timeout=60)
     sampler.cancel()
     assert "WORKER_CRASH" not in seen and codes(bare, path.as_uri()) == []
+
+
+async def test_worker_killed_during_the_checks_comes_back(bare, tmp_path: Path):
+    # A database that accepts the connection and never answers holds the worker inside the
+    # checks; nothing else is queued, so only the checks see it die.
+    root = copy_example(tmp_path / "shop")
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.setblocking(False)
+    settings = root / "shopsite" / "settings.py"
+    line = '_url = os.environ.get("DJANGO_MIGRATION_LSP_EXAMPLE_DATABASE_URL", "")'
+    url = f'_url = "postgresql://nobody@127.0.0.1:{listener.getsockname()[1]}/none"'
+    settings.write_text(settings.read_text().replace(line, url))
+    await start(bare, [root])
+    await wait_for(lambda: "DROP_COLUMN" in codes(bare, (root / DROP).as_uri()))
+    (pid,) = worker_pids(root)
+    checks = asyncio.ensure_future(
+        bare.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="djangoMigrationLsp.runChecks")
+        )
+    )
+    connection, _ = await asyncio.wait_for(asyncio.get_running_loop().sock_accept(listener), 60)
+    os.kill(pid, signal.SIGKILL)
+    await asyncio.wait_for(checks, 60)
+    await wait_for(lambda: worker_pids(root) and worker_pids(root) != [pid], timeout=30)
+    connection.close()
+    listener.close()
 
 
 async def test_hover_answers_from_the_last_good_parse(bare, tmp_path: Path):

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from django_migration_lsp.lsp.supervisor import Failure, StartSpec, State, Supervisor
+from django_migration_lsp.lsp.workers import WorkerDied
 from django_migration_lsp.worker import messages
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")
@@ -101,4 +102,24 @@ async def test_a_hang_at_import_blocks_on_that_file_until_it_changes(shop: Path)
     assert supervisor.file_changed(path)
     await supervisor.wait_started()
     assert supervisor.state is State.READY
+    await supervisor.stop()
+
+
+async def test_a_worker_killed_under_two_requests_is_counted_and_restarted_once(shop: Path):
+    recorder = Recorder()
+    supervisor = Supervisor(shop, recorder, lambda: spec_for(shop))
+    await supervisor.restart()
+    first = supervisor.worker
+    assert supervisor.ready and first is not None and first.process is not None
+    first.process.kill()  # the OOM killer: the request in flight and the one queued both fail
+    died = WorkerDied("the worker exited")
+    blamed = await asyncio.gather(
+        supervisor.worker_failed(died, "running the checks"),
+        supervisor.worker_failed(died, "linting 0002_product_description.py"),
+    )
+    assert blamed == [None, None] and supervisor.crashes == 1
+    await until(lambda: supervisor.ready)
+    await asyncio.sleep(1)  # a second restart would replace the new worker
+    assert supervisor.worker is not first and supervisor.ready
+    assert [e for e, _ in recorder.events] == ["ready", "ready"]
     await supervisor.stop()

@@ -164,13 +164,29 @@ async function migrationRow(pane, name, pattern) {
     return row;
 }
 
-/** The labels of a row's context menu (closed again with Escape). */
+/**
+ * Closes a context menu left open: while one is shown, VS Code's `.context-view-block` covers
+ * the window and takes every click (CI: the next right-click retried for the whole timeout).
+ */
+async function closeMenus(page) {
+    const menu = page.locator('.context-view .monaco-menu');
+    for (let i = 0; i < 5 && (await menu.first().isVisible().catch(() => false)); i++) {
+        await page.keyboard.press('Escape');
+        await menu.first().waitFor({ state: 'hidden', timeout: 2000 }).catch(() => {});
+    }
+}
+
+/** The labels of a row's context menu, [] when it did not open (the row was re-drawn). */
 async function contextMenu(wb, row) {
-    await row.click({ button: 'right' });
+    await closeMenus(wb.page);
     const items = wb.page.locator('.context-view .monaco-menu .action-label');
-    await items.first().waitFor({ timeout: TIMEOUT });
-    const labels = await items.evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()).filter(Boolean));
-    return labels;
+    try {
+        await row.click({ button: 'right', timeout: 10000 });
+        await items.first().waitFor({ timeout: 10000 });
+    } catch {
+        return [];
+    }
+    return items.evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()).filter(Boolean));
 }
 
 function userSettings(extra) {
@@ -309,10 +325,10 @@ describe('VS Code (code-server) with the packaged extension, trusted workspace',
         await migrationRow(pane, '0004_remove_product_legacy_code', /new · not applied — DROP_COLUMN/);
         await migrationRow(pane, '0003_product_stock', /historical · applied/);
         // SQLite: no rewrite applies (they are PostgreSQL's), so no "Make Zero-Downtime".
-        const menu = await contextMenu(s.wb, row);
+        const menu = await until(() => contextMenu(s.wb, row), (labels) => labels.length > 0, 'the context menu of 0004');
         assert.ok(menu.includes('Show Migration SQL'), menu.join(', '));
         assert.ok(!menu.includes('Make Zero-Downtime'), menu.join(', '));
-        await page.keyboard.press('Escape');
+        await closeMenus(page);
         await page.screenshot({ path: path.join(ARTIFACTS, 'migrations-view.png') });
         // A click opens the migration at its first finding.
         const expected = positionOf(path.join(s.workspace, MIGRATION), 'migrations.RemoveField(');
@@ -438,7 +454,7 @@ describe('VS Code (code-server) with the packaged extension, PostgreSQL settings
         const menu = await until(
             async () => {
                 const labels = await contextMenu(s.wb, row);
-                await page.keyboard.press('Escape');
+                await closeMenus(page);
                 return labels;
             },
             (labels) => labels.includes('Make Zero-Downtime'),
@@ -451,9 +467,13 @@ describe('VS Code (code-server) with the packaged extension, PostgreSQL settings
         const tab = page.locator('.tabs-container .tab.active[aria-label*="0008_product_weight_and_index.py"]');
         await until(
             async () => {
-                await contextMenu(s.wb, row);
-                await page.locator('.context-view .monaco-menu .action-label', { hasText: 'Make Zero-Downtime' }).first().click();
-                return tab.waitFor({ timeout: 15000 }).then(() => true, () => false);
+                const labels = await contextMenu(s.wb, row);
+                if (!labels.includes('Make Zero-Downtime')) {
+                    return false;
+                }
+                const item = page.locator('.context-view .monaco-menu .action-label', { hasText: 'Make Zero-Downtime' }).first();
+                const clicked = await item.click({ timeout: 10000 }).then(() => true, () => false);
+                return clicked && tab.waitFor({ timeout: 15000 }).then(() => true, () => false);
             },
             (shown) => shown,
             'the rewritten 0008 shown after "Make Zero-Downtime"',

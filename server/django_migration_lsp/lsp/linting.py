@@ -225,7 +225,10 @@ class Linter:
         params = messages.CheckParams(databases=databases)
         try:
             response = await runtime.supervisor.request(params, timeout=self.session.timeout * 2)
-        except (WorkerError, WorkerDied, WorkerTimeout) as exc:
+        except (WorkerDied, WorkerTimeout) as exc:  # restarted (or blocked) like for a lint
+            await self.worker_failed(runtime, exc, "running the checks", set(), {})
+            return []
+        except WorkerError as exc:
             log.info("checks failed for %s: %s", runtime.root, exc)
             return []
         findings = messages.CheckResult.from_dict(response).findings

@@ -79,6 +79,9 @@ class Supervisor:
         self.crashes = 0
         #: the last file the worker said it was about to import (blamed for a hang or a crash)
         self.loading: Path | None = None
+        #: the dead worker already handled, and the file blamed for it: the requests queued
+        #: behind the one it died on fail too, and must not count (or restart) it again
+        self._handled: tuple[WorkerClient, Path | None] | None = None
         self._task: asyncio.Task[Any] | None = None
 
     @property
@@ -173,6 +176,18 @@ class Supervisor:
         restart at once), else restart with a backoff. Returns the file blamed."""
         if self.state is State.STOPPED:
             return None
+        worker = self.worker
+        if worker is not None and self._handled is not None and self._handled[0] is worker:
+            return self._handled[1]
+        self._handled = (worker, None) if worker is not None else None
+        blamed = await self._worker_failed(exc, doing, buffers)
+        if worker is not None:
+            self._handled = (worker, blamed)
+        return blamed
+
+    async def _worker_failed(
+        self, exc: Exception, doing: str, buffers: frozenset[Path]
+    ) -> Path | None:
         process = self.worker.process if self.worker is not None else None
         if process is not None and isinstance(exc, WorkerDied):
             with contextlib.suppress(asyncio.TimeoutError):  # its exit status tells who ended it

@@ -67,12 +67,16 @@ class WorkerClient:
         self._next_id = 0
         self._lock = asyncio.Lock()
         self._tasks: list[asyncio.Task[Any]] = []
+        #: the worker's stdout ended: nothing will ever answer, whether or not the process
+        #: has been reaped yet (a request sent then would wait for its whole timeout)
+        self._closed = False
         #: when the worker last sent anything (the inactivity timeout counts from there)
         self.last_heard = time.monotonic()
 
     @property
     def alive(self) -> bool:
-        return self.process is not None and self.process.returncode is None
+        process = self.process
+        return process is not None and process.returncode is None and not self._closed
 
     @property
     def busy(self) -> bool:
@@ -93,6 +97,7 @@ class WorkerClient:
             start_new_session=True,
         )
         self.last_heard = time.monotonic()
+        self._closed = False
         self._tasks = [
             asyncio.create_task(self._read_stdout()),
             asyncio.create_task(self._read_stderr()),
@@ -115,6 +120,7 @@ class WorkerClient:
             elif message.get("method") in messages.NOTIFICATIONS:
                 kind = messages.NOTIFICATIONS[message["method"]]
                 self.notify(kind.from_dict(message.get("params")))
+        self._closed = True
         for future in self._pending.values():
             if not future.done():
                 future.set_exception(WorkerDied(f"the worker for {self.root} exited"))
