@@ -186,6 +186,13 @@ async def test_applied_from_postgresql_and_make_zero_downtime(bare, pg_example: 
     assert "AddIndexConcurrently" in first.edits[0].new_text
     assert "atomic = False" in first.edits[0].new_text
     assert "AddIndexConcurrently" not in (root / INDEX).read_text()  # the client applies it
+    # the rewrites of the worker's Django (5+): the NOT NULL column gets its db_default
+    stock = (root / "catalog" / "migrations" / "0003_product_stock.py").as_uri()
+    outcome = await bare.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="djangoMigrationLsp.makeZeroDowntime", arguments=[stock])
+    )
+    assert outcome["applied"] is True and "NOT_NULL" in outcome["message"], outcome
+    assert "db_default=0" in edits[-1].edit.document_changes[0].edits[0].new_text
 
 
 def applied_catalog() -> list[str]:

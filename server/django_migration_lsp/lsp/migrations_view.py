@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from ..findings import MigrationResult
-from ..rewrites import CODES, FixResult, fix_migration
+from ..rewrites import CODES
 from ..worker import messages
 from .documents import off_loop
 from .linting import uri_to_path
-from .rewrite_actions import TITLE, rewrite_input, workspace_edit
+from .rewrite_actions import TITLE, rewrite_input, whole_file_fix, workspace_edit
 from .workers import WorkerDied, WorkerError, WorkerTimeout
 
 if TYPE_CHECKING:
@@ -75,16 +75,6 @@ class RewriteOutcome:
         return asdict(self)
 
 
-def whole_file_fix(path: Path, text: str, result: MigrationResult) -> FixResult | None:
-    """Every rewrite of the codes found in the migration (the source action's), when any
-    changes it."""
-    found = sorted({f.code for f in result.findings} & CODES)
-    if not found or not result.operations:
-        return None
-    fixed = fix_migration(rewrite_input(path, text, result), found)
-    return fixed if fixed.changed else None
-
-
 @dataclass(frozen=True)
 class _Known:
     """A ``rewritable`` answer, good while the file's result (the same object) and text are."""
@@ -104,26 +94,29 @@ def _results_by_real_path(ls: MigrationServer) -> dict[str, MigrationResult]:
     return {os.path.realpath(k): v for k, v in ls.linter.results.items()}
 
 
-def rewritable(path: str, text: str, result: MigrationResult | None) -> bool:
-    """Whether the whole-file rewrite changes the migration (cached per path)."""
+def rewritable(
+    path: str, text: str, result: MigrationResult | None, django: str | None = None
+) -> bool:
+    """Whether the whole-file rewrite (on the worker's Django ``django``) changes the
+    migration (cached per path; a new worker's results are new objects)."""
     if result is None or not ({f.code for f in result.findings} & CODES):
         return False
     known = _KNOWN.get(path)
     if known is not None and known.result is result and known.text == text:
         return known.rewritable
-    answer = whole_file_fix(Path(path), text, result) is not None
+    answer = whole_file_fix(rewrite_input(Path(path), text, result, django), result) is not None
     _KNOWN[path] = _Known(result, text, answer)
     return answer
 
 
 def _rewritable_paths(
-    ls: MigrationServer, paths: list[str], results: dict[str, MigrationResult]
+    ls: MigrationServer, paths: list[str], results: dict[str, MigrationResult], django: str | None
 ) -> set[str]:
     candidates = [
         p for p in paths if p in results and {f.code for f in results[p].findings} & CODES
     ]
     texts = {p: ls.linter.text_of(Path(p).as_uri()) for p in candidates}
-    return {p for p in candidates if rewritable(p, texts[p], results[p])}
+    return {p for p in candidates if rewritable(p, texts[p], results[p], django)}
 
 
 async def _project(ls: MigrationServer, runtime: Runtime, refresh: bool) -> ProjectMigrations:
@@ -142,7 +135,8 @@ async def _project(ls: MigrationServer, runtime: Runtime, refresh: bool) -> Proj
         answer = _LISTED[root] = messages.MigrationsResult.from_dict(response)
     paths = [str(m["path"]) for m in answer.migrations]
     # the rewrites read sibling files and parse: off the event loop
-    can = await off_loop(_rewritable_paths, ls, paths, _results_by_real_path(ls))
+    results = _results_by_real_path(ls)
+    can = await off_loop(_rewritable_paths, ls, paths, results, runtime.django)
     listed = [
         ListedMigration(
             app=str(m["app"]),
@@ -176,7 +170,9 @@ async def make_zero_downtime(ls: MigrationServer, args: Any) -> RewriteOutcome:
         return RewriteOutcome(False, f"{path.name}: not linted with a Django context yet")
     document = ls.workspace.text_documents.get(uri)
     text = document.source if document else ls.linter.text_of(uri)
-    fixed = whole_file_fix(path, text, result)
+    runtime = ls.session.runtime_for(path)
+    django = runtime.django if runtime is not None else None
+    fixed = whole_file_fix(rewrite_input(path, text, result, django), result)
     if fixed is None:
         return RewriteOutcome(False, f"{path.name}: no finding of it has a zero-downtime rewrite")
     codes = ", ".join(sorted({r.code for r in fixed.rewritten}))

@@ -126,15 +126,24 @@ def rewrite_actions(
                     edit=workspace_edit(uri, version, fixed),
                 )
             )
-    found = sorted({f.code for f in result.findings} & CODES)
-    if found:
-        fixed = fix_migration(inp, found)
-        if fixed.changed:
-            actions.append(
-                types.CodeAction(
-                    title=TITLE + f"every rewrite of this migration ({', '.join(found)})",
-                    kind=SOURCE_KIND,
-                    edit=workspace_edit(uri, version, fixed),
-                )
+    whole = whole_file_fix(inp, result)
+    if whole is not None:
+        found = sorted({f.code for f in result.findings} & CODES)
+        actions.append(
+            types.CodeAction(
+                title=TITLE + f"every rewrite of this migration ({', '.join(found)})",
+                kind=SOURCE_KIND,
+                edit=workspace_edit(uri, version, whole),
             )
+        )
     return actions
+
+
+def whole_file_fix(inp: MigrationInput, result: MigrationResult) -> FixResult | None:
+    """Every rewrite of the codes found in the migration, when any changes it: the source
+    action's, and the Migrations view's "Make Zero-Downtime"."""
+    found = sorted({f.code for f in result.findings} & CODES)
+    if not found or not result.operations:
+        return None
+    fixed = fix_migration(inp, found)
+    return fixed if fixed.changed else None
