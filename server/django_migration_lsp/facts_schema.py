@@ -181,13 +181,14 @@ class OperationFacts:
         if not isinstance(data, dict):
             return cls()
         values: dict[str, Any] = {}
-        for f in dataclasses.fields(cls):
-            value = data.get(f.name)
-            kind = FIELD_TYPES[f.name]
-            if value is None or (dataclasses.is_dataclass(kind) and not isinstance(value, dict)):
+        for name, value in data.items():  # an operation has a few of the many facts
+            kind = FIELD_TYPES.get(name)
+            if kind is None or value is None:
+                continue
+            if dataclasses.is_dataclass(kind) and not isinstance(value, dict):
                 continue
             try:
-                values[f.name] = _structure(value, kind)
+                values[name] = _structure(value, kind)
             except (TypeError, ValueError):
                 continue
         return cls(**values)

@@ -14,6 +14,7 @@ itself, so the tokens are always sqlparse's.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -53,12 +54,15 @@ def _joined(lexer: Any) -> tuple[re.Pattern[str], dict[int, Any]] | None:
 
 
 _JOINED = _joined(_LEXER)
+#: the lexer's keyword lookup (upper-cases the word, then tries each keyword table in Python),
+#: per word: a migration's SQL repeats the same keywords and names
+_keyword: Callable[[str], Token] = functools.lru_cache(maxsize=65536)(_LEXER.is_keyword)
 
 
 def _fast_tokens(text: str, joined: re.Pattern[str], actions: dict[int, Any]) -> Iterator[Token]:
     """``finditer`` retries one character further where no rule matches, as the lexer does
     after yielding that character as an ``Error`` token."""
-    is_keyword: Callable[[str], Token] = _LEXER.is_keyword
+    is_keyword: Callable[[str], Token] = _keyword
     process = keywords.PROCESS_AS_KEYWORD
     pos = 0
     for m in joined.finditer(text):

@@ -109,3 +109,55 @@ def test_models_pointing_at_a_changed_model_are_rendered_again():
         ["shop", "review"],
     ]
     assert found["same"] == []
+
+
+CHANGED_FROM = """
+import json
+import django
+from django.conf import settings
+settings.configure()
+django.setup()
+from django.db import models
+from django.db.migrations.state import ModelState, ProjectState
+from django_migration_lsp.django_side.incremental import changed_from
+
+def state(name, fields):
+    return ModelState("shop", name, [("id", models.AutoField(primary_key=True)), *fields])
+
+tag, author = state("Tag", []), state("Author", [])
+book = state("Book", [("tags", models.ManyToManyField("shop.Tag")),
+                      ("by", models.ForeignKey("shop.Author", models.CASCADE))])
+before = {("shop", "tag"): tag, ("shop", "author"): author, ("shop", "book"): book}
+base = ProjectState(models=before, real_apps=set()).apps
+# the next state has no Book (another subset), and an Author changed
+new_author = author.clone()
+new_author.fields["name"] = models.CharField(max_length=10)
+after = {("shop", "tag"): tag, ("shop", "author"): new_author}
+
+def tables(registry):
+    return sorted(m._meta.db_table for m in registry.get_models(include_auto_created=True))
+
+built = changed_from(base, before, after)
+fresh = ProjectState(models=dict(after), real_apps=set()).apps
+print(json.dumps({
+    "built": tables(built), "fresh": tables(fresh),
+    "tag_kept": built.get_model("shop", "tag") is base.get_model("shop", "tag"),
+    "author_new": built.get_model("shop", "author") is not base.get_model("shop", "author"),
+    "author_fields": [f.name for f in built.get_model("shop", "author")._meta.local_fields],
+    "base": tables(base),
+}))
+"""
+
+
+def test_a_registry_built_from_another_has_the_models_of_a_fresh_render():
+    # the state before an operation, built from the registry rendered last (another subset):
+    # the models it lacks are dropped with the through tables they created
+    out = subprocess.run(
+        [sys.executable, "-c", CHANGED_FROM], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    found = json.loads(out.stdout)
+    assert found["built"] == found["fresh"] == ["shop_author", "shop_tag"]
+    assert found["tag_kept"] and found["author_new"]
+    assert found["author_fields"] == ["id", "name"]
+    assert found["base"] == ["shop_author", "shop_book", "shop_book_tags", "shop_tag"]

@@ -75,6 +75,19 @@ def to_render(before: dict[Key, ModelState], after: dict[Key, ModelState]) -> se
     return dirty
 
 
+def render_before(op: Any, from_state: ProjectState, base: tuple[Any, Any] | None) -> bool:
+    """Give ``from_state`` (when ``op`` is one of ``INCREMENTAL`` and no kept registry was
+    made of its very models) the registry ``base`` (the last one rendered, with the models it
+    was rendered from) with only what differs rendered again; True if it did."""
+    if type(op) not in INCREMENTAL or "apps" in from_state.__dict__ or base is None:
+        return False
+    registry = changed_from(base[0], base[1], from_state.models)
+    if registry is None:
+        return False
+    from_state.__dict__["apps"] = registry  # ProjectState.apps is a cached_property
+    return True
+
+
 def incremental_registry(from_state: ProjectState, after: dict[Key, ModelState]) -> Any | None:
     """``from_state``'s registry (rendered here, before the state after it, as Django's path
     has it) cloned with the changed models of ``after`` rendered again; None when a model
@@ -83,14 +96,40 @@ def incremental_registry(from_state: ProjectState, after: dict[Key, ModelState])
         before_apps = from_state.apps
     except Exception:
         return None
+    return changed_from(before_apps, from_state.models, after)
+
+
+def changed_from(
+    before_apps: Any, before: dict[Key, ModelState], after: dict[Key, ModelState]
+) -> Any | None:
+    """``before_apps`` (rendered from ``before``) cloned into the registry of ``after``: the
+    models of ``before`` not in ``after`` (and the through models they created) dropped, the
+    changed ones rendered again. None when ``after`` has an app the registry lacks or
+    rendering raised."""
     if {key[0] for key in after} - set(before_apps.app_configs):
         return None
-    dirty = to_render(from_state.models, after)
+    dirty = to_render(before, after)
     try:
         registry = before_apps.clone()
         for key in dirty:
+            registry.unregister_model(*key)
+        for key in _orphans(registry, after, dirty):
             registry.unregister_model(*key)
         registry.render_multiple([after[key] for key in after if key in dirty])
     except Exception:
         return None
     return registry
+
+
+def _orphans(registry: Any, after: dict[Key, ModelState], dirty: set[Key]) -> list[Key]:
+    """Auto-created through models whose model is gone or rendered again."""
+    out = []
+    for app_label, models in registry.all_models.items():
+        for name, model in models.items():
+            owner = model._meta.auto_created
+            if not owner:
+                continue
+            owner_key = (owner._meta.app_label, owner._meta.model_name)
+            if owner_key in dirty or owner_key not in after:
+                out.append((app_label, name))
+    return out

@@ -25,7 +25,7 @@ from . import facts as facts_mod
 from . import runsql
 from .apps_reuse import AppsReuse
 from .crashes import record_failure
-from .incremental import render_after
+from .incremental import render_after, render_before
 from .loading import describe_exception
 from .offline import connections_blocked, offline_connection, schema_editor
 from .rendered import RenderedMigration, render_failure
@@ -276,6 +276,7 @@ class Renderer:
         to_state = ProjectState(models=after_models, real_apps=set())
         reused = self.apps_reuse.attach(from_state), self.apps_reuse.attach(to_state)
         if self.editor is not None and seeds is not None and reused[1] is not None:
+            self.incremental += render_before(op, from_state, self.apps_reuse.newest())
             self.incremental += render_after(op, from_state, to_state)  # unless one was kept
         if self.editor is not None:
             states = (state, before_models, from_state, to_state)

@@ -67,28 +67,93 @@ def unquote(name: str) -> str:
     return name
 
 
+_SKIP, _SPACE, _STRING, _KEYWORD, _OTHER = range(5)
+#: token type -> what the skeleton makes of it (sqlparse's ``in`` on token types is a Python
+#: call; a statement has hundreds of tokens of a dozen types)
+_KINDS: dict[object, int] = {}
+
+
+def _kind(ttype: object) -> int:
+    kind = _KINDS.get(ttype)
+    if kind is None:
+        if ttype in T.Comment:
+            kind = _SKIP
+        elif ttype in T.Whitespace or ttype in T.Newline or ttype in T.Text.Whitespace:
+            kind = _SPACE
+        elif ttype in T.String.Single:
+            kind = _STRING
+        elif ttype in T.Keyword:
+            kind = _KEYWORD
+        else:
+            kind = _OTHER
+        _KINDS[ttype] = kind
+    return kind
+
+
 @functools.lru_cache(maxsize=8192)
 def skeleton(statement: str) -> str:
     """Keywords upper-cased, literals blanked, comments gone, whitespace collapsed.
 
     Uses sqlparse's tokens only (``sqltokens``: its lexer's rules run as one pattern): tokens
-    are all the rules need, and grouping (``parse``) costs ~50 times more. Cached: the SQL
-    rules, the lock model and the lock rules read the same statements.
+    are all the rules need, and grouping (``parse``) costs ~50 times more. Cached by
+    statement (the SQL rules, the lock model and the lock rules read the same statements) and
+    by *shape*: Django's statements differ mostly in their quoted names, and a long one (a
+    SQLite rebuild's ``CREATE TABLE``) is a list of column definitions seen before, so the
+    tokens are those of the statement cut after each ``, `` that precedes a ``"``, with every
+    ``"name"`` swapped for one placeholder (``_shaped``).
     """
+    if _SHAPEABLE.search(statement) is None and statement.count('"') % 2 == 0:
+        raw = _shaped(statement)
+    else:
+        raw = _raw_skeleton(statement)
+    return _SPACES.sub(" ", raw).strip().rstrip(";").strip()
+
+
+def _shaped(statement: str) -> str:
+    """The skeleton before whitespace is collapsed, from the shapes of its pieces. Exact: a
+    ``"quoted name"`` is one token whatever it holds, no lexer rule looks behind at a ``"``
+    or ahead past a space, and ``_SHAPEABLE`` leaves out the texts where a ``"`` could pair
+    otherwise (string literals, comments, other quotings, dollar quotes, escapes, doubled
+    quotes) or the placeholder could clash."""
+    names = _QUOTED.findall(statement)
+    pieces = _PIECES.split(_QUOTED.sub(_HOLD, statement))
+    raw = "".join([_piece_skeleton(piece) for piece in pieces])
+    if not names:
+        return raw
+    held = iter(names)
+    return _HELD.sub(lambda _: next(held), raw)
+
+
+_SHAPEABLE = re.compile(r"['`´[$#\\\x01]|--|/\*" + '|""')
+_QUOTED = re.compile(r'"[^"]*"')
+_HOLD = '"\x01"'
+_HELD = re.compile(_HOLD)
+_PIECES = re.compile(r'(?<=, )(?=")')
+_SPACES = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=8192)
+def _piece_skeleton(piece: str) -> str:
+    return _raw_skeleton(piece)
+
+
+def _raw_skeleton(statement: str) -> str:
     parts: list[str] = []
+    append = parts.append
+    kinds = _KINDS
     for ttype, value in tokens(statement):
-        if ttype in T.Comment:
-            continue
-        if ttype in T.Whitespace or ttype in T.Newline or ttype in T.Text.Whitespace:
-            parts.append(" ")
-        elif ttype in T.String.Single:
-            parts.append("''")
-        elif ttype in T.Keyword:
-            parts.append(value.upper())
-        else:
-            parts.append(value)
-    text = re.sub(r"\s+", " ", "".join(parts)).strip()
-    return text.rstrip(";").strip()
+        kind = kinds.get(ttype)
+        if kind is None:
+            kind = _kind(ttype)
+        if kind == _OTHER:
+            append(value)
+        elif kind == _SPACE:
+            append(" ")
+        elif kind == _KEYWORD:
+            append(value.upper())
+        elif kind == _STRING:
+            append("''")
+    return "".join(parts)
 
 
 @dataclass
