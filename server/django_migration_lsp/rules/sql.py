@@ -124,7 +124,7 @@ def _shaped(statement: str) -> str:
     return _HELD.sub(lambda _: next(held), raw)
 
 
-_SHAPEABLE = re.compile(r"['`´[$#\\\x01]|--|/\*" + '|""')
+_SHAPEABLE = re.compile('[\'`\u00b4[$#\\\\\x01]|--|/\\*|""')
 _QUOTED = re.compile(r'"[^"]*"')
 _HOLD = '"\x01"'
 _HELD = re.compile(_HOLD)
