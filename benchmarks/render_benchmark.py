@@ -18,10 +18,10 @@ and prints the wall times, the ratio cold lint / floor (goal: at most 3x), and t
 seconds of one run drift by a third between rounds, so compare the minimum of several rounds.
 Figures, not asserts.
 
-Measured on the shared 2-core machine (``--repeat 2 --baseline`` a checkout of main 4252d3e,
-minimum of the rounds): floor 2.93 s, cold lint 10.88 s (3.71x), main's 13.61 s (4.64x): 0.80x of
-main's time (another run of 2 rounds: 11.33 s against 12.88 s, 0.88x); peak RSS 99 MB. The goal
-of 3x is not reached: rendering model states (``StateApps``) is still most of a cold lint
+Measured on the shared 2-core machine (``--repeat 3 --baseline`` a checkout of 9446566, minimum
+of the rounds): floor 2.71 s, cold lint 9.76 s (3.60x), 9446566's 12.57 s (4.64x): 0.78x of its
+time; peak RSS 99 MB. The goal of 3x is not reached: building model classes
+(``ModelBase.__new__``) and SQLite's table rebuilds, Django's own work, are most of what is left
 (docs/internals.md).
 """
 
