@@ -61,3 +61,54 @@ async def test_the_rename_action_edits_the_migration_and_models_py_as_fix_does(
     apply(action.edit)
     assert project_files(edited) == project_files(fixed)
     assert project_files(edited) != project_files(copy_rename(scenario, tmp_path / "orig"))
+
+
+async def test_a_rename_action_waits_for_an_unsaved_models_py(
+    client: LanguageClient, tmp_path: Path
+):
+    # the edit of models.py is computed on the file as saved: on a buffer holding other text its
+    # places would be off, so the action is shown disabled with the reason until it is saved
+    root = copy_rename("rename_field", tmp_path / "edited")
+    await start(client, root)
+    path = next((root / "shop" / "migrations").glob("0002_*.py"))
+    diagnostics = [d for d in await diagnostics_of(client, path) if d.code == "RENAME_COLUMN"]
+    models = root / "shop" / "models.py"
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            types.TextDocumentItem(
+                models.as_uri(), "python", 1, "# not saved yet\n" + models.read_text()
+            )
+        )
+    )
+
+    async def rewrites() -> list[types.CodeAction]:
+        actions = await client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=path.as_uri()),
+                range=diagnostics[0].range,
+                context=types.CodeActionContext(diagnostics=diagnostics),
+            )
+        )
+        return [
+            a
+            for a in actions or []
+            if isinstance(a, types.CodeAction) and a.title.startswith("Make zero-downtime: ")
+        ]
+
+    shown = await rewrites()
+    assert shown and all(a.edit is None and a.disabled is not None for a in shown)
+    assert "models.py has unsaved changes: save it first" in shown[0].disabled.reason
+    outcome = await client.workspace_execute_command_async(  # the Migrations view's action
+        types.ExecuteCommandParams(
+            command="djangoMigrationLsp.makeZeroDowntime", arguments=[path.as_uri()]
+        )
+    )
+    assert outcome["applied"] is False and "models.py has unsaved changes" in outcome["message"]
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(uri=models.as_uri(), version=2),
+            [types.TextDocumentContentChangeWholeDocument(text=models.read_text())],
+        )
+    )
+    shown = await rewrites()
+    assert shown and all(a.edit is not None and a.disabled is None for a in shown)

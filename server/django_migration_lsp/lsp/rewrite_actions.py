@@ -8,7 +8,10 @@ rewrite of the codes found in it. Built here from the worker's last rendering of
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls.workspace import TextDocument
@@ -20,9 +23,60 @@ from ..rewrites.rename_files import models_sources
 from .diagnostics import SOURCE, data_of, utf16_col
 from .rename_edits import other_file_edits
 
+if TYPE_CHECKING:
+    from .server import MigrationServer
+
 TITLE = "Make zero-downtime: "
 SOURCE_KIND = "source.makeZeroDowntime"
 KINDS = [types.CodeActionKind.RefactorRewrite, SOURCE_KIND]
+
+
+@dataclass(frozen=True)
+class OpenBuffers:
+    """The editor's open files (path -> text) and whether it shows a disabled action with its
+    reason: a rewrite that edits models.py computes the edit on models.py as saved."""
+
+    texts: Mapping[str, str] = field(default_factory=dict)
+    disabled_support: bool = False
+
+    @classmethod
+    def of(cls, ls: MigrationServer) -> OpenBuffers:
+        texts = {
+            str(Path(document.path).resolve()): document.source
+            for document in ls.workspace.text_documents.values()
+        }
+        action = ls.client_capabilities.text_document
+        code_action = action.code_action if action is not None else None
+        support = bool(code_action is not None and code_action.disabled_support)
+        return cls(texts, support)
+
+    def unsaved(self, fixed: FixResult) -> list[str]:
+        """The files besides the migration that ``fixed`` edits as saved while the editor holds
+        other text for them (the edit's places would be off in the buffer)."""
+        return [
+            Path(changed.path).name
+            for changed in fixed.other_files
+            if self.texts.get(str(Path(changed.path).resolve()), changed.original)
+            != changed.original
+        ]
+
+    def guard(self, action: types.CodeAction, fixed: FixResult) -> types.CodeAction | None:
+        """``action``, disabled with the reason (or left out where the editor cannot show
+        that) when a file it edits besides the migration has unsaved changes."""
+        unsaved = self.unsaved(fixed)
+        if not unsaved:
+            return action
+        if not self.disabled_support:
+            return None
+        names = ", ".join(unsaved)
+        reason = f"{names} has unsaved changes: save it first (the rewrite edits it as saved)"
+        action.disabled = types.CodeActionDisabled(reason=reason)
+        action.edit = None
+        return action
+
+
+def open_buffers(ls: MigrationServer) -> OpenBuffers:
+    return OpenBuffers.of(ls)
 
 
 def django_version(version: str | None) -> tuple[int, ...]:
@@ -104,13 +158,15 @@ def rewrite_actions(
     diagnostics: list[types.Diagnostic],
     result: MigrationResult | None,
     django: str | None = None,
+    buffers: OpenBuffers | None = None,
 ) -> list[types.CodeAction]:
     """The rewrite actions for these diagnostics, and the whole-file one."""
     if result is None or not result.operations:
         return []
     text, version = document.source, document.version
+    buffers = buffers if buffers is not None else OpenBuffers()
     inp = rewrite_input(path, text, result, django)
-    actions: list[types.CodeAction] = []
+    actions: list[types.CodeAction | None] = []
     for code in dict.fromkeys(
         str(data_of(d).get("code")) for d in diagnostics if d.source == SOURCE
     ):
@@ -118,25 +174,23 @@ def rewrite_actions(
             continue
         fixed = fix_migration(inp, [code])
         if fixed.changed:
-            actions.append(
-                types.CodeAction(
-                    title=_title(fixed),
-                    kind=types.CodeActionKind.RefactorRewrite,
-                    diagnostics=[d for d in diagnostics if data_of(d).get("code") == code],
-                    edit=workspace_edit(uri, version, fixed),
-                )
+            action = types.CodeAction(
+                title=_title(fixed),
+                kind=types.CodeActionKind.RefactorRewrite,
+                diagnostics=[d for d in diagnostics if data_of(d).get("code") == code],
+                edit=workspace_edit(uri, version, fixed),
             )
+            actions.append(buffers.guard(action, fixed))
     whole = whole_file_fix(inp, result)
     if whole is not None:
         found = sorted({f.code for f in result.findings} & CODES)
-        actions.append(
-            types.CodeAction(
-                title=TITLE + f"every rewrite of this migration ({', '.join(found)})",
-                kind=SOURCE_KIND,
-                edit=workspace_edit(uri, version, whole),
-            )
+        action = types.CodeAction(
+            title=TITLE + f"every rewrite of this migration ({', '.join(found)})",
+            kind=SOURCE_KIND,
+            edit=workspace_edit(uri, version, whole),
         )
-    return actions
+        actions.append(buffers.guard(action, whole))
+    return [a for a in actions if a is not None]
 
 
 def whole_file_fix(inp: MigrationInput, result: MigrationResult) -> FixResult | None:

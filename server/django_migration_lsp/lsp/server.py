@@ -28,7 +28,7 @@ from .logs import ClientLogHandler
 from .progress import ProgressReporter
 from .protocol import MigrationProtocol
 from .rewrite_actions import KINDS as REWRITE_KINDS
-from .rewrite_actions import rewrite_actions
+from .rewrite_actions import open_buffers, rewrite_actions
 from .session import DEFAULT_PROVIDER, Session
 from .store import DiagnosticsStore
 
@@ -217,7 +217,7 @@ def code_action(ls: MigrationServer, params: types.CodeActionParams) -> list[typ
     diagnostics = list(params.context.diagnostics)
     fixes = quick_fixes(uri, document.source, diagnostics, root, provider)
     last = ls.linter.results.get(str(path))
-    return fixes + rewrite_actions(uri, path, document, diagnostics, last, django)
+    return fixes + rewrite_actions(uri, path, document, diagnostics, last, django, open_buffers(ls))
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
