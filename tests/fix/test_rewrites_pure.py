@@ -179,3 +179,26 @@ def test_a_callable_default_is_not_kept_in_the_database():
     )
     result = fix_migration(with_defaults(text, django_version=(5, 2)), ["NOT_NULL"])
     assert [r.operation_index for r in result.rewritten] == [1]
+
+
+TOGETHER = (
+    PROJECT / "scenarios" / "add_index_together" / "0002_alter_item_index_together.py"
+).read_text()
+
+
+def test_an_index_together_that_also_drops_an_index_is_left_alone():
+    # reversing the drop would need the old index's definition, which the rendering lacks
+    def together(*statements: str) -> MigrationInput:
+        return mixed(
+            name="0002_alter_item_index_together",
+            path="/p/shop/migrations/0002_alter_item_index_together.py",
+            text=TOGETHER,
+            operations=(RenderedOp(0, "AlterIndexTogether", statements),),
+        )
+
+    create = 'CREATE INDEX "shop_item_name_code_77514ab3_idx" ON "shop_item" ("name", "code");'
+    added = fix_migration(together(create), ["CREATE_INDEX"])
+    assert added.changed and "CREATE INDEX CONCURRENTLY" in added.text
+    assert "atomic = False" in added.text
+    changed = fix_migration(together('DROP INDEX "shop_item_name_price_1a2b3c4d_idx";', create))
+    assert not changed.changed

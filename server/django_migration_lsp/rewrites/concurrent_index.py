@@ -4,7 +4,10 @@
   (django.contrib.postgres: same state, same index name);
 - ``db_index=True`` on ``AddField`` / ``AlterField`` → the operation for the state; for the
   database the field without ``db_index`` plus the very ``CREATE INDEX`` statements Django
-  renders for it (names included: the ``_like`` one too) run ``CONCURRENTLY``.
+  renders for it (names included: the ``_like`` one too) run ``CONCURRENTLY``;
+- ``AlterIndexTogether`` that only adds indexes → the operation for the state; for the database
+  the ``CREATE INDEX`` statements Django renders for it run ``CONCURRENTLY`` (one that also drops
+  an index is left as it is: reversing the drop needs the old index's definition).
 """
 
 from __future__ import annotations
@@ -64,5 +67,23 @@ def db_index_on_field(source: PySource, call: ast.Call, rendered: RenderedOp) ->
         plain=edited_call(source, call, field, remove=("db_index",)),
         pieces=tuple(pieces),
         plain_statements=len(rendered.statements) - len(pieces),
+        follow_up_suffix="concurrent_indexes",
+    )
+
+
+def index_together(source: PySource, call: ast.Call, rendered: RenderedOp) -> Proposal | None:
+    """``AlterIndexTogether`` adding indexes (and dropping none) → built concurrently, same
+    names."""
+    statements = [s for s in rendered.statements if s.strip()]
+    pieces = [concurrent_index(s) for s in statements]
+    if not statements or any(p is None for p in pieces):
+        return None
+    return Proposal(
+        code="CREATE_INDEX",
+        index=rendered.index,
+        title="build the index_together indexes concurrently (SeparateDatabaseAndState + RunSQL)",
+        original=source.segment(call),
+        column=source.column(call),
+        pieces=tuple(p for p in pieces if p is not None),
         follow_up_suffix="concurrent_indexes",
     )

@@ -31,6 +31,7 @@ Proposer = Callable[[PySource, ast.Call, RenderedOp], Proposal | None]
 PROPOSERS: dict[str, tuple[Proposer, ...]] = {
     "AddIndex": (concurrent_index.swap_index_operation,),
     "RemoveIndex": (concurrent_index.swap_index_operation,),
+    "AlterIndexTogether": (concurrent_index.index_together,),
     "AddField": (
         foreign_key.add_foreign_key,
         constraints.unique_on_field,
