@@ -31,6 +31,11 @@ EXPECTED = {
     "set_not_null": ({"NOT_NULL"}, {"NOT_NULL_SCAN"}, ["0003_set_not_null.py"]),
     "lock_timeout": (set(), {"LOCK_TIMEOUT"}, []),
     "add_index_together": ({"CREATE_INDEX"}, INDEX, []),
+    "alter_foreign_key": (
+        {"ADD_FOREIGN_KEY"},
+        {"ADD_FOREIGN_KEY"},
+        ["0003_validate_constraints.py"],
+    ),
 }
 #: scenarios whose models.py cannot say what the migrations do: Django 5.1 removed
 #: Meta.index_together, so makemigrations proposes the same change to the original as to the

@@ -202,3 +202,33 @@ def test_an_index_together_that_also_drops_an_index_is_left_alone():
     assert "atomic = False" in added.text
     changed = fix_migration(together('DROP INDEX "shop_item_name_price_1a2b3c4d_idx";', create))
     assert not changed.changed
+
+
+ALTER_FK = (PROJECT / "scenarios" / "alter_foreign_key" / "0002_alter_item_parent.py").read_text()
+FK_ADDED = (
+    'ALTER TABLE "shop_item" ADD CONSTRAINT "shop_item_parent_id_f0ab547a_fk_shop_item_id" '
+    'FOREIGN KEY ("parent_id") REFERENCES "shop_item" ("id") DEFERRABLE INITIALLY DEFERRED;'
+)
+
+
+def test_an_alter_field_is_rewritten_only_when_it_adds_a_foreign_key_constraint():
+    def altered(text: str, *statements: str) -> MigrationInput:
+        return mixed(
+            name="0002_alter_item_parent",
+            path="/p/shop/migrations/0002_alter_item_parent.py",
+            text=text,
+            operations=(RenderedOp(0, "AlterField", statements),),
+        )
+
+    rewritten = fix_migration(altered(ALTER_FK, FK_ADDED), ["ADD_FOREIGN_KEY"])
+    assert rewritten.changed and "NOT VALID" in rewritten.text
+    assert (
+        rewritten.new_migration is not None
+        and "VALIDATE CONSTRAINT" in rewritten.new_migration.text
+    )
+    # a change that adds no constraint (here: only nullability) is left alone
+    nullable = 'ALTER TABLE "shop_item" ALTER COLUMN "parent_id" DROP NOT NULL;'
+    assert not fix_migration(altered(ALTER_FK, nullable), ["ADD_FOREIGN_KEY"]).changed
+    # a field declared without its constraint cannot be adding one
+    without = ALTER_FK.replace('to="shop.item",', 'to="shop.item", db_constraint=False,')
+    assert not fix_migration(altered(without, FK_ADDED), ["ADD_FOREIGN_KEY"]).changed

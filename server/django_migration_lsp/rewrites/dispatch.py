@@ -40,6 +40,7 @@ PROPOSERS: dict[str, tuple[Proposer, ...]] = {
     ),
     "AlterField": (
         constraints.unique_on_field,
+        foreign_key.alter_foreign_key,
         concurrent_index.db_index_on_field,
         not_null.set_not_null,
     ),
