@@ -11,7 +11,7 @@ from pathlib import Path
 from .conftest import INITIAL
 
 DROP = """\
-from django.db import migrations
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="item",
             name="note",
-            field=migrations.models.TextField(null=True) if False else __import__("django").db.models.TextField(null=True),
+            field=models.TextField(null=True),
         ),
         migrations.RemoveField(  # the dangerous one
             model_name="item",
