@@ -24,7 +24,7 @@ from ..rewrites import CODES
 from ..worker import messages
 from .documents import off_loop
 from .linting import uri_to_path
-from .rewrite_actions import TITLE, OpenBuffers, rewrite_input, whole_file_fix, workspace_edit
+from .rewrite_actions import TITLE, open_buffers, rewrite_input, whole_file_fix, workspace_edit
 from .workers import WorkerDied, WorkerError, WorkerTimeout
 
 if TYPE_CHECKING:
@@ -175,7 +175,7 @@ async def make_zero_downtime(ls: MigrationServer, args: Any) -> RewriteOutcome:
     fixed = whole_file_fix(rewrite_input(path, text, result, django), result)
     if fixed is None:
         return RewriteOutcome(False, f"{path.name}: no finding of it has a zero-downtime rewrite")
-    unsaved = OpenBuffers.of(ls).unsaved(fixed)
+    unsaved = open_buffers(ls).unsaved(fixed)
     if unsaved:
         names = ", ".join(unsaved)
         return RewriteOutcome(

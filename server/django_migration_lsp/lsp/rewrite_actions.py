@@ -39,17 +39,6 @@ class OpenBuffers:
     texts: Mapping[str, str] = field(default_factory=dict)
     disabled_support: bool = False
 
-    @classmethod
-    def of(cls, ls: MigrationServer) -> OpenBuffers:
-        texts = {
-            str(Path(document.path).resolve()): document.source
-            for document in ls.workspace.text_documents.values()
-        }
-        action = ls.client_capabilities.text_document
-        code_action = action.code_action if action is not None else None
-        support = bool(code_action is not None and code_action.disabled_support)
-        return cls(texts, support)
-
     def unsaved(self, fixed: FixResult) -> list[str]:
         """The files besides the migration that ``fixed`` edits as saved while the editor holds
         other text for them (the edit's places would be off in the buffer)."""
@@ -76,7 +65,14 @@ class OpenBuffers:
 
 
 def open_buffers(ls: MigrationServer) -> OpenBuffers:
-    return OpenBuffers.of(ls)
+    """What ``ls``'s editor holds open, and whether it shows disabled actions."""
+    texts = {
+        str(Path(document.path).resolve()): document.source
+        for document in ls.workspace.text_documents.values()
+    }
+    capabilities = ls.client_capabilities.text_document
+    code_action = capabilities.code_action if capabilities is not None else None
+    return OpenBuffers(texts, bool(code_action is not None and code_action.disabled_support))
 
 
 def django_version(version: str | None) -> tuple[int, ...]:
