@@ -107,7 +107,7 @@ class AppsReuse:
     def __init__(self, keep: int = KEEP) -> None:
         self.keep = keep
         self._kept: OrderedDict[tuple[Any, ...], tuple[Any, list[Any]]] = OrderedDict()
-        self._newest: tuple[Any, dict[Key, ModelState], list[Any]] | None = None
+        self._newest: tuple[Any, dict[Key, ModelState]] | None = None
         self.reused = 0
 
     def attach(self, state: ProjectState) -> tuple[tuple[Any, ...], list[Any]] | None:
@@ -129,14 +129,14 @@ class AppsReuse:
         if key is None or apps is None or key[0] in self._kept:
             return
         self._kept[key[0]] = (apps, key[1])
-        self._newest = (apps, dict(state.models), key[1])
+        self._newest = (apps, dict(state.models))
         if len(self._kept) > self.keep:
             self._kept.popitem(last=False)
 
     def newest(self) -> tuple[Any, dict[Key, ModelState]] | None:
         """The registry kept last and the model states it was rendered from (a base for the
         next state to render: ``incremental.render_before``)."""
-        return self._newest[:2] if self._newest is not None else None
+        return self._newest
 
     def applied(self, op: Any, app_label: str, state: ProjectState) -> None:
         """``op`` was applied to ``state``: forget the registries whose objects it may have

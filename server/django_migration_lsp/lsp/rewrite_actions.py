@@ -8,6 +8,7 @@ rewrite of the codes found in it. Built here from the worker's last rendering of
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,11 +34,17 @@ KINDS = [types.CodeActionKind.RefactorRewrite, SOURCE_KIND]
 
 @dataclass(frozen=True)
 class OpenBuffers:
-    """The editor's open files (path -> text) and whether it shows a disabled action with its
-    reason: a rewrite that edits models.py computes the edit on models.py as saved."""
+    """The editor's open documents and whether it shows a disabled action with its reason: a
+    rewrite that edits models.py computes the edit on models.py as saved."""
 
-    texts: Mapping[str, str] = field(default_factory=dict)
+    documents: Mapping[str, TextDocument] = field(default_factory=dict)
     disabled_support: bool = False
+
+    @functools.cached_property
+    def texts(self) -> dict[str, str]:
+        """Open text by resolved path: built only for a rewrite that edits another file (a
+        code action request must not stat every open document)."""
+        return {str(Path(d.path).resolve()): d.source for d in self.documents.values()}
 
     def unsaved(self, fixed: FixResult) -> list[str]:
         """The files besides the migration that ``fixed`` edits as saved while the editor holds
@@ -66,13 +73,10 @@ class OpenBuffers:
 
 def open_buffers(ls: MigrationServer) -> OpenBuffers:
     """What ``ls``'s editor holds open, and whether it shows disabled actions."""
-    texts = {
-        str(Path(document.path).resolve()): document.source
-        for document in ls.workspace.text_documents.values()
-    }
     capabilities = ls.client_capabilities.text_document
     code_action = capabilities.code_action if capabilities is not None else None
-    return OpenBuffers(texts, bool(code_action is not None and code_action.disabled_support))
+    support = bool(code_action is not None and code_action.disabled_support)
+    return OpenBuffers(ls.workspace.text_documents, support)
 
 
 def django_version(version: str | None) -> tuple[int, ...]:

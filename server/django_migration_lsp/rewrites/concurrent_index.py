@@ -75,8 +75,8 @@ def index_together(source: PySource, call: ast.Call, rendered: RenderedOp) -> Pr
     """``AlterIndexTogether`` adding indexes (and dropping none) → built concurrently, same
     names."""
     statements = [s for s in rendered.statements if s.strip()]
-    pieces = [concurrent_index(s) for s in statements]
-    if not statements or any(p is None for p in pieces):
+    pieces = [p for s in statements if (p := concurrent_index(s))]
+    if not statements or len(pieces) != len(statements):
         return None
     return Proposal(
         code="CREATE_INDEX",
@@ -84,6 +84,6 @@ def index_together(source: PySource, call: ast.Call, rendered: RenderedOp) -> Pr
         title="build the index_together indexes concurrently (SeparateDatabaseAndState + RunSQL)",
         original=source.segment(call),
         column=source.column(call),
-        pieces=tuple(p for p in pieces if p is not None),
+        pieces=tuple(pieces),
         follow_up_suffix="concurrent_indexes",
     )
