@@ -29,6 +29,7 @@ from .django_side.loading import (
 from .django_side.offline import offline_connection, vendor_of
 from .django_side.render import CHECKPOINT_EVERY, RenderedMigration, Renderer, full_plan
 from .findings import LintRun, MigrationResult, ProjectInfo
+from .heap import frozen_heap
 from .load_errors import LoadProblem, ProjectLoadError
 from .results import Judged, failed_result, ignored_result, read_source, rendered_result
 from .rules.catalogue import RULES
@@ -79,6 +80,17 @@ def fixed_vendor(alias: str) -> str:
         return vendor_of(alias)
 
 
+def real_path(path: str, dirs: dict[str, str]) -> str:
+    """``os.path.realpath(path)``, each directory resolved once (``dirs``: directory -> real)."""
+    if os.path.islink(path):
+        return os.path.realpath(path)
+    directory, name = os.path.split(path)
+    real = dirs.get(directory)
+    if real is None:
+        real = dirs[directory] = os.path.realpath(directory)
+    return os.path.join(real, name)
+
+
 class LintSession:
     """A Django context for one project: set up once, load and lint many times.
 
@@ -115,6 +127,7 @@ class LintSession:
             )
         self.django_version = django.get_version()
         self.disk: DiskMigrations | None = None
+        self._real_dirs: dict[str, str] = {}  # directory -> its real path, this load
         self.loader: Any = None
         self.renderer: Renderer | None = None
         self.rendered: dict[Key, RenderedMigration] = {}
@@ -172,6 +185,7 @@ class LintSession:
             self._reusable = len(disk.problems) == problems
         self._shape = shape
         self.disk = disk
+        self._real_dirs = {}
         if self.renderer is None:
             self.renderer = Renderer(
                 self.options.database, self.loader.unmigrated_apps, self.options.mysql_version
@@ -257,7 +271,7 @@ class LintSession:
         """``path`` relative to the project root when inside it, else absolute."""
         if not path:
             return None
-        real = Path(os.path.realpath(path))
+        real = Path(real_path(path, self._real_dirs))
         try:
             return str(real.relative_to(self.root))
         except ValueError:
@@ -310,7 +324,8 @@ class LintSession:
             else:  # ignored, or failed to load: nothing to render
                 judge(key)
         self.rendered = {}
-        self.render(to_render, on_rendered=judge)
+        with frozen_heap():  # what is loaded outlives the lint (heap.py)
+            self.render(to_render, on_rendered=judge)
         for key in selected:
             if key not in results:  # could not be placed in the graph
                 judge(key)

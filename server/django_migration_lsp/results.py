@@ -48,8 +48,7 @@ def read_source(path: str | None, overrides: dict[str, str] | None = None) -> So
     """The source of ``path``: the unsaved text in ``overrides`` when there is one."""
     if not path:
         return SourceRead()
-    overrides = overrides or {}
-    text = overrides.get(os.path.realpath(path)) or overrides.get(path)
+    text = (overrides.get(os.path.realpath(path)) or overrides.get(path)) if overrides else None
     error = None
     location = None
     if text is None:

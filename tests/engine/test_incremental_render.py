@@ -61,7 +61,11 @@ settings.configure()
 django.setup()
 from django.db import models
 from django.db.migrations.state import ModelState
+from django_migration_lsp.django_side.apps_reuse import content_key, model_parts
 from django_migration_lsp.django_side.incremental import to_render
+
+def parts(models):
+    return model_parts(content_key(models)[0])
 
 def state(name, fields, bases=(models.Model,)):
     return ModelState("shop", name, fields, bases=bases)
@@ -87,8 +91,8 @@ changed_book.fields["title"] = models.CharField(max_length=10)
 after = {**before, ("shop", "book"): changed_book}
 del after[("shop", "author")]
 print(json.dumps({
-    "changed": sorted(to_render(before, after)),
-    "same": sorted(to_render(before, dict(before))),
+    "changed": sorted(to_render(parts(before), after)),
+    "same": sorted(to_render(parts(before), dict(before))),
 }))
 """
 
@@ -119,6 +123,7 @@ settings.configure()
 django.setup()
 from django.db import models
 from django.db.migrations.state import ModelState, ProjectState
+from django_migration_lsp.django_side.apps_reuse import content_key, model_parts
 from django_migration_lsp.django_side.incremental import changed_from
 
 def state(name, fields):
@@ -137,7 +142,7 @@ after = {("shop", "tag"): tag, ("shop", "author"): new_author}
 def tables(registry):
     return sorted(m._meta.db_table for m in registry.get_models(include_auto_created=True))
 
-built = changed_from(base, before, after)
+built = changed_from(base, model_parts(content_key(before)[0]), after)
 fresh = ProjectState(models=dict(after), real_apps=set()).apps
 print(json.dumps({
     "built": tables(built), "fresh": tables(fresh),
@@ -161,3 +166,45 @@ def test_a_registry_built_from_another_has_the_models_of_a_fresh_render():
     assert found["tag_kept"] and found["author_new"]
     assert found["author_fields"] == ["id", "name"]
     assert found["base"] == ["shop_author", "shop_book", "shop_book_tags", "shop_tag"]
+
+
+NEWEST = """
+import json
+import django
+from django.conf import settings
+settings.configure()
+django.setup()
+from django.db import models
+from django.db.migrations.state import ModelState, ProjectState
+from django_migration_lsp.django_side.apps_reuse import AppsReuse
+from django_migration_lsp.django_side.incremental import changed_from
+
+book = ModelState("shop", "Book", [("id", models.AutoField(primary_key=True))])
+state = ProjectState(models={("shop", "book"): book}, real_apps=set())
+reuse = AppsReuse()
+key = reuse.attach(state)
+rendered = state.apps
+reuse.keep_rendered(key, state)
+# as a state-only AddConstraint (SeparateDatabaseAndState) changes the running state: in place
+check = models.CheckConstraint(name="positive", **{
+    ("condition" if django.VERSION >= (5, 1) else "check"): models.Q(id__gt=0)})
+book.options["constraints"] = [*book.options.get("constraints", []), check]
+base = reuse.newest()
+built = changed_from(base[0], base[1], {("shop", "book"): book})
+print(json.dumps({
+    "rendered_again": built.get_model("shop", "book") is not rendered.get_model("shop", "book"),
+    "constraints": [c.name for c in built.get_model("shop", "book")._meta.constraints],
+}))
+"""
+
+
+def test_the_registry_rendered_last_is_compared_as_it_was_rendered():
+    # the running state's model states change in place (a state-only AddConstraint), so the
+    # base of the next render remembers what its models were rendered from, not the objects:
+    # a model changed since is rendered again, with the constraint
+    out = subprocess.run(
+        [sys.executable, "-c", NEWEST], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    found = json.loads(out.stdout)
+    assert found == {"rendered_again": True, "constraints": ["positive"]}

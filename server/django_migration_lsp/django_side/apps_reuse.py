@@ -101,22 +101,34 @@ def content_key(models: dict[Key, ModelState]) -> tuple[tuple[Any, ...], list[An
     return tuple(parts), objects
 
 
+def model_parts(key: tuple[Any, ...]) -> dict[Key, tuple[Any, ...]]:
+    """Each model's part of a ``content_key``: what rendering it read."""
+    return {part[0]: part for part in key}
+
+
 class AppsReuse:
     """The last ``KEEP`` rendered registries, by the objects they were rendered from."""
 
     def __init__(self, keep: int = KEEP) -> None:
         self.keep = keep
         self._kept: OrderedDict[tuple[Any, ...], tuple[Any, list[Any]]] = OrderedDict()
-        self._newest: tuple[Any, dict[Key, ModelState]] | None = None
+        #: (registry, its models' parts of ``content_key``, the objects those ids name)
+        self._newest: tuple[Any, dict[Key, tuple[Any, ...]], list[Any]] | None = None
         self.reused = 0
 
-    def attach(self, state: ProjectState) -> tuple[tuple[Any, ...], list[Any]] | None:
-        """Give ``state`` a registry rendered before from the same objects, if one is kept;
-        return the key (for ``keep_rendered``), None when ``state`` has real apps."""
+    def attach(
+        self, state: ProjectState, reuse: bool = True
+    ) -> tuple[tuple[Any, ...], list[Any]] | None:
+        """Give ``state`` a registry rendered before from the same objects, if one is kept
+        and ``reuse``; return the key (for ``keep_rendered``), None when ``state`` has real
+        apps. ``reuse`` is False for an operation whose SQL reads the models pointing at its
+        models (``subsetting.needs_reverse``): a kept registry may share classes with another
+        (``incremental``), and a class's reverse relations (``Options._relation_tree``) are
+        those of the registry that computed them last."""
         if state.real_apps:
             return None
         key = content_key(state.models)
-        kept = self._kept.get(key[0])
+        kept = self._kept.get(key[0]) if reuse else None
         if kept is not None:
             self._kept.move_to_end(key[0])
             state.__dict__["apps"] = kept[0]  # ProjectState.apps is a cached_property
@@ -129,14 +141,16 @@ class AppsReuse:
         if key is None or apps is None or key[0] in self._kept:
             return
         self._kept[key[0]] = (apps, key[1])
-        self._newest = (apps, dict(state.models))
+        # what the registry was rendered from, as it was then (the running state's model
+        # states change in place: ``SeparateDatabaseAndState``'s state operations, ``advance``)
+        self._newest = (apps, model_parts(key[0]), key[1])  # objects alive: no id reused
         if len(self._kept) > self.keep:
             self._kept.popitem(last=False)
 
-    def newest(self) -> tuple[Any, dict[Key, ModelState]] | None:
-        """The registry kept last and the model states it was rendered from (a base for the
-        next state to render: ``incremental.render_before``)."""
-        return self._newest
+    def newest(self) -> tuple[Any, dict[Key, tuple[Any, ...]]] | None:
+        """The registry kept last and what each model of it was rendered from (its part of
+        ``content_key``): a base for the next state to render (``incremental.render_before``)."""
+        return self._newest[:2] if self._newest is not None else None
 
     def applied(self, op: Any, app_label: str, state: ProjectState) -> None:
         """``op`` was applied to ``state``: forget the registries whose objects it may have

@@ -18,24 +18,37 @@ from typing import Any
 from django.db.migrations import operations as ops
 from django.db.migrations.state import ModelState, ProjectState
 
-from .apps_reuse import REPLACING, content_key
-from .subsetting import NEEDS_REVERSE, base_key, field_refs
+from .apps_reuse import REPLACING, content_key, model_parts
+from .subsetting import FIELD_REVERSE, NEEDS_REVERSE, base_key, field_refs
 
 Key = tuple[str, str]
 
-#: Django's operations that replace what they change and rewrite no reference, and whose
-#: ``database_forwards`` changes no rendered model (``AlterOrderWithRespectTo`` does)
+#: Django's operations that replace what they change and whose ``database_forwards`` changes
+#: no rendered model (``AlterOrderWithRespectTo`` does): rendered incrementally when they
+#: rewrite no reference (``subsetting.needs_reverse``; never for a model rename or delete)
 INCREMENTAL = frozenset(
-    kind
-    for kind in REPLACING
-    if not issubclass(kind, NEEDS_REVERSE) and kind is not ops.AlterOrderWithRespectTo
+    [
+        *(
+            kind
+            for kind in REPLACING
+            if kind is not ops.AlterOrderWithRespectTo
+            and (kind in FIELD_REVERSE or not issubclass(kind, NEEDS_REVERSE))
+        ),
+        ops.RenameField,
+    ]
 )
 
 
-def render_after(op: Any, from_state: ProjectState, to_state: ProjectState) -> bool:
+def incremental(op: Any, reverse: bool) -> bool:
+    """True when the states around ``op`` may share classes: one of ``INCREMENTAL`` whose SQL
+    reads no model pointing at its models (``reverse``: ``subsetting.needs_reverse``)."""
+    return type(op) in INCREMENTAL and not reverse
+
+
+def render_after(op: Any, reverse: bool, from_state: ProjectState, to_state: ProjectState) -> bool:
     """Give ``to_state`` (not rendered yet) the registry of ``from_state`` with only what
-    ``op`` changed rendered again, when ``op`` is one of ``INCREMENTAL``; True if it did."""
-    if type(op) not in INCREMENTAL or "apps" in to_state.__dict__:
+    ``op`` changed rendered again, when ``incremental(op, reverse)``; True if it did."""
+    if not incremental(op, reverse) or "apps" in to_state.__dict__:
         return False
     registry = incremental_registry(from_state, to_state.models)
     if registry is None:
@@ -57,13 +70,12 @@ def points_at(model_state: ModelState, key: Key) -> set[Key]:
     return refs
 
 
-def to_render(before: dict[Key, ModelState], after: dict[Key, ModelState]) -> set[Key]:
-    """The models of ``after`` that need a new class, and the models gone from ``before``."""
+def to_render(before: dict[Key, tuple[Any, ...]], after: dict[Key, ModelState]) -> set[Key]:
+    """The models of ``after`` that need a new class, and the models gone from ``before``
+    (what each model of the registry was rendered from: ``apps_reuse.model_parts``)."""
     dirty = set(before.keys() - after.keys())
-    for key, model_state in after.items():
-        old = before.get(key)
-        if old is None or content_key({key: old})[0] != content_key({key: model_state})[0]:
-            dirty.add(key)
+    now = model_parts(content_key(after)[0])
+    dirty |= {key for key in after if before.get(key) != now[key]}
     refs = {key: points_at(model_state, key) for key, model_state in after.items()}
     grew = True
     while grew:
@@ -75,11 +87,14 @@ def to_render(before: dict[Key, ModelState], after: dict[Key, ModelState]) -> se
     return dirty
 
 
-def render_before(op: Any, from_state: ProjectState, base: tuple[Any, Any] | None) -> bool:
-    """Give ``from_state`` (when ``op`` is one of ``INCREMENTAL`` and no kept registry was
-    made of its very models) the registry ``base`` (the last one rendered, with the models it
-    was rendered from) with only what differs rendered again; True if it did."""
-    if type(op) not in INCREMENTAL or "apps" in from_state.__dict__ or base is None:
+def render_before(
+    op: Any, reverse: bool, from_state: ProjectState, base: tuple[Any, Any] | None
+) -> bool:
+    """Give ``from_state`` (when ``incremental(op, reverse)`` and no kept registry was made
+    of its very models) the registry ``base`` (the last one rendered, with what its models
+    were rendered from: ``AppsReuse.newest``) with only what differs rendered again; True if
+    it did."""
+    if not incremental(op, reverse) or "apps" in from_state.__dict__ or base is None:
         return False
     registry = changed_from(base[0], base[1], from_state.models)
     if registry is None:
@@ -96,13 +111,15 @@ def incremental_registry(from_state: ProjectState, after: dict[Key, ModelState])
         before_apps = from_state.apps
     except Exception:
         return None
-    return changed_from(before_apps, from_state.models, after)
+    before = model_parts(content_key(from_state.models)[0])
+    return changed_from(before_apps, before, after)
 
 
 def changed_from(
-    before_apps: Any, before: dict[Key, ModelState], after: dict[Key, ModelState]
+    before_apps: Any, before: dict[Key, tuple[Any, ...]], after: dict[Key, ModelState]
 ) -> Any | None:
-    """``before_apps`` (rendered from ``before``) cloned into the registry of ``after``: the
+    """``before_apps`` (rendered from ``before``: each model's ``apps_reuse.model_parts``)
+    cloned into the registry of ``after``: the
     models of ``before`` not in ``after`` (and the through models they created) dropped, the
     changed ones rendered again. None when ``after`` has an app the registry lacks or
     rendering raised."""

@@ -31,7 +31,7 @@ from .offline import connections_blocked, offline_connection, schema_editor
 from .rendered import RenderedMigration, render_failure
 from .slicing import slice_request
 from .statements import collect_statements, flush_deferred
-from .subsetting import NEEDS_REVERSE, ModelSubsetter, real_model_states
+from .subsetting import ModelSubsetter, needs_reverse, real_model_states
 from .tracked import follow_state_renames, rebuilds_matter, renamed_keys, tracked_state
 
 __all__ = ["CHECKPOINT_EVERY", "RenderedMigration", "Renderer", "full_plan", "render_failure"]
@@ -262,8 +262,14 @@ class Renderer:
         """A schema operation: rendered from the models it needs, before and after it."""
         subsetter = self.subsetter
         seeds = subsetter.seeds(op, app_label, state)
-        reverse = isinstance(op, NEEDS_REVERSE)
-        before_models = subsetter.subset(state, seeds, reverse, clone=True)
+        reverse = needs_reverse(op, app_label, state, subsetter.pointing_at)
+        from_state = ProjectState(
+            models=subsetter.subset(state, seeds, reverse, clone=True), real_apps=set()
+        )
+        from_key = self.apps_reuse.attach(from_state, reuse=not reverse)
+        if self.editor is not None and seeds is not None and from_key is not None:
+            # before ``state_forwards``: ``RenameField`` repoints fields in place
+            self.incremental += render_before(op, reverse, from_state, self.apps_reuse.newest())
         self._state_forwards(op, app_label, state, rendered)
         subsetter.relations_changed(op, seeds)
         if rendered.error:
@@ -271,15 +277,14 @@ class Renderer:
         after_seeds = None
         if seeds is not None:
             after_seeds = seeds | (subsetter.seeds(op, app_label, state, after=True) or set())
-        after_models = subsetter.subset(state, after_seeds, reverse, clone=False)
-        from_state = ProjectState(models=before_models, real_apps=set())
-        to_state = ProjectState(models=after_models, real_apps=set())
-        reused = self.apps_reuse.attach(from_state), self.apps_reuse.attach(to_state)
-        if self.editor is not None and seeds is not None and reused[1] is not None:
-            self.incremental += render_before(op, from_state, self.apps_reuse.newest())
-            self.incremental += render_after(op, from_state, to_state)  # unless one was kept
+        to_state = ProjectState(
+            models=subsetter.subset(state, after_seeds, reverse, clone=False), real_apps=set()
+        )
+        to_key = self.apps_reuse.attach(to_state, reuse=not reverse)
+        if self.editor is not None and seeds is not None and to_key is not None:
+            self.incremental += render_after(op, reverse, from_state, to_state)  # unless kept
         if self.editor is not None:
-            states = (state, before_models, from_state, to_state)
+            states = (state, from_state.models, from_state, to_state)
             sliced = self.subsetter.slice[0] if self.subsetter.slice else None
             collect_statements(self.editor, op, app_label, states, seeds, rendered, sliced)
         try:
@@ -289,7 +294,7 @@ class Renderer:
                 )
         except Exception:
             rendered.facts = {}
-        self._keep_registries(op, rendered, reused, (from_state, to_state))
+        self._keep_registries(op, rendered, (from_key, to_key), (from_state, to_state))
         if self.vendor == "sqlite" and any('"new__' in s for s in rendered.statements):
             rendered.facts["table_remade"] = True
 

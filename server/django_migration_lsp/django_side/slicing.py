@@ -8,9 +8,11 @@ the primary key, the field itself and the fields the model's indexes and constra
 it is rendered from a model state with those fields alone (primary key first, then by name:
 column order shows in no statement of a field operation): linear in the migration's length.
 
-Not sliced: on SQLite, anything but an ``AddField`` that Django adds with ``ADD COLUMN`` (a table
-rebuild writes every column); models whose indexes or constraints use expressions or conditions
-(the fields they reach are not listed); ``order_with_respect_to``.
+Not sliced: models of at most ``WHOLE_UP_TO`` fields (a slice saves little there, and the whole
+model's registry is the one the operations around it render, so it is reused: a tenth less
+render time on the synthetic project); on SQLite, anything but an ``AddField`` that Django adds
+with ``ADD COLUMN`` (a table rebuild writes every column); models whose indexes or constraints
+use expressions or conditions (the fields they reach are not listed); ``order_with_respect_to``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from django.db.models import NOT_PROVIDED
 Key = tuple[str, str]
 FIELD_OPERATIONS = (AddField, RemoveField, AlterField, RenameField)
 
+#: models with at most this many fields are rendered whole
+WHOLE_UP_TO = 32
+
 
 def slice_request(op: Any, app_label: str, vendor: str | None) -> tuple[Key, frozenset[str]] | None:
     """(the model, the fields the operation names) when ``op`` may be rendered from a slice."""
@@ -36,6 +41,11 @@ def slice_request(op: Any, app_label: str, vendor: str | None) -> tuple[Key, fro
     else:
         names = frozenset({op.name})
     return (app_label, op.model_name_lower), names
+
+
+def worth_slicing(model_state: ModelState | None) -> bool:
+    """True when rendering a slice of ``model_state`` (a model of the running state) pays."""
+    return model_state is not None and len(model_state.fields) > WHOLE_UP_TO
 
 
 def sqlite_adds_column(field: Any) -> bool:

@@ -9,7 +9,7 @@ incrementally as the running state changes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import models
@@ -20,7 +20,7 @@ from django.db.migrations.operations.models import ModelOperation
 from django.db.migrations.state import ModelState, ProjectState
 from django.db.migrations.utils import resolve_relation
 
-from .slicing import field_slice
+from .slicing import field_slice, worth_slicing
 
 Key = tuple[str, str]
 
@@ -33,6 +33,13 @@ NEEDS_REVERSE = (
     ops.DeleteModel,
     ops.RemoveField,
 )
+
+#: The field operations among them whose SQL reads the models pointing at the field only when
+#: one does (a relation to it, or to the primary key it is) and it is unique (a primary key is),
+#: or when it is a many-to-many: Django's schema editors follow references
+#: (``_related_non_m2m_objects``, SQLite's rebuild of the tables pointing at it) only on a
+#: unique field's type or collation change
+FIELD_REVERSE = (ops.AlterField, ops.RenameField, ops.RemoveField)
 
 #: The options a stub keeps: what its table is, not how it behaves.
 STUB_OPTIONS = ("db_table", "db_tablespace", "managed", "proxy", "swappable", "abstract")
@@ -51,6 +58,63 @@ def real_model_states(real_apps: Iterable[str]) -> dict[Key, ModelState]:
         for model in config.get_models():
             states[(label, str(model._meta.model_name))] = ModelState.from_model(model)
     return states
+
+
+def needs_reverse(
+    op: Any,
+    app_label: str,
+    state: ProjectState,
+    referrers: Callable[[ProjectState, set[Key]], set[Key]],
+) -> bool:
+    """True when the SQL of ``op`` (not applied to ``state`` yet) depends on the models
+    pointing at its models: always for the model operations of ``NEEDS_REVERSE``; for a field
+    operation (``FIELD_REVERSE``, exactly: a subclass may do more) when the field before or
+    after it is a many-to-many, or is unique and a model of ``referrers(state, {its model})``
+    points at it (or it is unknown)."""
+    if not isinstance(op, NEEDS_REVERSE):
+        return False
+    if type(op) not in FIELD_REVERSE or not isinstance(op, FieldOperation):
+        return True
+    key = (app_label, op.model_name_lower)
+    model_state = state.models.get(key)
+    name = op.old_name if isinstance(op, ops.RenameField) else op.name
+    old = model_state.fields.get(name) if model_state is not None else None
+    if old is None:
+        return True
+    fields = [old, op.field] if isinstance(op, ops.AlterField) else [old]
+    if any(f.many_to_many for f in fields):
+        return True
+    if not any(f.unique for f in fields):
+        return False
+    pk = any(f.primary_key for f in fields)
+    return any(
+        points_at_field(state.models[k], k, key, name, pk)
+        for k in referrers(state, {key})
+        if k in state.models
+    )
+
+
+def points_at_field(model_state: ModelState, key: Key, target: Key, name: str, pk: bool) -> bool:
+    """True when a field of ``model_state`` (model ``key``) may point at field ``name`` of
+    ``target`` (``pk``: that field is, or becomes, the primary key, which a relation without
+    ``to_field`` and a many-to-many point at); an unresolvable relation may."""
+    for f in model_state.fields.values():
+        remote = f.remote_field
+        if remote is None:
+            continue
+        try:
+            if resolve_relation(remote.model, key[0], key[1]) != target:
+                continue
+        except (TypeError, ValueError, AttributeError):
+            return True
+        if f.many_to_many:
+            if pk:
+                return True
+            continue
+        to_fields = [*(getattr(f, "to_fields", None) or ()), getattr(remote, "field_name", None)]
+        if name in to_fields or (pk and all(t is None for t in to_fields)):
+            return True
+    return False
 
 
 def field_refs(field_obj: Any, app_label: str, model_name: str) -> set[Key]:
@@ -164,7 +228,7 @@ class ModelSubsetter:
         if reverse:
             full |= self.pointing_at(state, seeds)
         sliced: dict[Key, ModelState] = {}
-        if self.slice is not None and self.slice[0] in state.models:
+        if self.slice is not None and worth_slicing(state.models.get(self.slice[0])):
             key, names = self.slice
             sliced[key] = field_slice(state.models[key], names, self._pk_names)
         self._add_through_models(state, full, sliced)
