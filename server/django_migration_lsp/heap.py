@@ -5,7 +5,10 @@ fields, statements, findings), so Python's cyclic collector runs its full collec
 and each one walks every object alive: Django, the apps' models and every loaded migration, which
 outlive the lint. ``frozen_heap`` moves those to the collector's permanent generation for the
 lint's duration (``gc.freeze``) and hands them back after (``gc.unfreeze``), so what they hold is
-collected as before once the lint ends. Pure: the standard library only.
+collected as before once the lint ends. Meanwhile the youngest generation is collected every
+``YOUNG_THRESHOLD`` allocations instead of 700: fewer young objects are still alive (and
+walked, and promoted) when a collection runs, for a few megabytes more at the peak. Pure: the
+standard library only.
 """
 
 from __future__ import annotations
@@ -14,16 +17,23 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+#: allocations between two collections of the youngest generation while a lint runs
+YOUNG_THRESHOLD = 10_000
+
 
 @contextmanager
 def frozen_heap() -> Iterator[None]:
-    """While the block runs, full collections skip the objects alive at its start; a process
-    that froze objects itself (``gc.get_freeze_count()``) is left as it is."""
+    """While the block runs, full collections skip the objects alive at its start and young
+    ones run less often; a process that froze objects itself (``gc.get_freeze_count()``) or
+    turned the collector off is left as it is."""
     if gc.get_freeze_count() or not gc.isenabled():
         yield
         return
+    thresholds = gc.get_threshold()
     gc.freeze()
+    gc.set_threshold(max(YOUNG_THRESHOLD, thresholds[0]), *thresholds[1:])
     try:
         yield
     finally:
+        gc.set_threshold(*thresholds)
         gc.unfreeze()

@@ -25,6 +25,13 @@ from django_migration_lsp.django_side.apps_reuse import AppsReuse
 from django_migration_lsp.django_side.render import Renderer, full_plan
 if sys.argv[3] == "off":
     incremental.INCREMENTAL = frozenset()
+plain = set(filter(None, os.environ.get("DMLSP_WALK_PLAIN", "").split(",")))
+if "clones" in plain:  # every field cloned by Django's own Field.clone
+    from django_migration_lsp.django_side import field_clones
+    field_clones.FieldClones.stand_in = lambda self, field: field
+if "reverse" in plain:  # every operation of NEEDS_REVERSE rendered with the models pointing at it
+    from django_migration_lsp.django_side import render as render_module, subsetting
+    render_module.needs_reverse = lambda op, *_: isinstance(op, subsetting.NEEDS_REVERSE)
 renderer = Renderer("default", loader.unmigrated_apps)
 if sys.argv[2] == "off":
     renderer.apps_reuse = AppsReuse(keep=0)
@@ -42,8 +49,18 @@ print(json.dumps({"reused": renderer.apps_reuse.reused, "incremental": renderer.
 """
 
 
-def walk(root: Path, settings: str, env: dict[str, str], *, reuse: bool, incremental: bool) -> dict:
-    full_env = {**os.environ, **env}
+def walk(
+    root: Path,
+    settings: str,
+    env: dict[str, str],
+    *,
+    reuse: bool,
+    incremental: bool,
+    plain: tuple[str, ...] = (),
+) -> dict:
+    """``plain``: shortcuts left out (``clones``: ``field_clones``; ``reverse``: the models
+    pointing at an operation's models always rendered, ``subsetting.needs_reverse``)."""
+    full_env = {**os.environ, **env, "DMLSP_WALK_PLAIN": ",".join(plain)}
     full_env.pop("DJANGO_SETTINGS_MODULE", None)
     flags = ["on" if reuse else "off", "on" if incremental else "off"]
     out = subprocess.run(

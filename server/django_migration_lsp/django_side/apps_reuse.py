@@ -25,6 +25,7 @@ from typing import Any
 from django.db.migrations import operations as ops
 from django.db.migrations.state import ModelState, ProjectState
 
+from .field_clones import FieldClones
 from .subsetting import field_refs
 
 Key = tuple[str, str]
@@ -115,6 +116,8 @@ class AppsReuse:
         #: (registry, its models' parts of ``content_key``, the objects those ids name)
         self._newest: tuple[Any, dict[Key, tuple[Any, ...]], list[Any]] | None = None
         self.reused = 0
+        #: the fields' deconstructions, exact under the same condition as the registries
+        self.clones = FieldClones()
 
     def attach(
         self, state: ProjectState, reuse: bool = True
@@ -158,6 +161,7 @@ class AppsReuse:
         any other operation not in ``REPLACING``: all)."""
         if replaces_objects(op):
             return
+        self.clones.forget()
         if type(op) is not ops.RenameField:
             self._kept.clear()
             self._newest = None

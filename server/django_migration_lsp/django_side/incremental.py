@@ -19,6 +19,7 @@ from django.db.migrations import operations as ops
 from django.db.migrations.state import ModelState, ProjectState
 
 from .apps_reuse import REPLACING, content_key, model_parts
+from .field_clones import FieldClones, SubsetState
 from .subsetting import FIELD_REVERSE, NEEDS_REVERSE, base_key, field_refs
 
 Key = tuple[str, str]
@@ -45,12 +46,20 @@ def incremental(op: Any, reverse: bool) -> bool:
     return type(op) in INCREMENTAL and not reverse
 
 
-def render_after(op: Any, reverse: bool, from_state: ProjectState, to_state: ProjectState) -> bool:
+def render_after(
+    op: Any,
+    reverse: bool,
+    from_state: ProjectState,
+    to_state: ProjectState,
+    keys: tuple[tuple[Any, ...], tuple[Any, ...]] | None = None,
+) -> bool:
     """Give ``to_state`` (not rendered yet) the registry of ``from_state`` with only what
-    ``op`` changed rendered again, when ``incremental(op, reverse)``; True if it did."""
+    ``op`` changed rendered again, when ``incremental(op, reverse)``; True if it did.
+    ``keys``: the two states' ``content_key`` when known already."""
     if not incremental(op, reverse) or "apps" in to_state.__dict__:
         return False
-    registry = incremental_registry(from_state, to_state.models)
+    parts = (model_parts(keys[0]), model_parts(keys[1])) if keys is not None else None
+    registry = incremental_registry(from_state, to_state.models, clones_of(to_state), parts)
     if registry is None:
         return False
     to_state.__dict__["apps"] = registry  # ProjectState.apps is a cached_property
@@ -70,11 +79,17 @@ def points_at(model_state: ModelState, key: Key) -> set[Key]:
     return refs
 
 
-def to_render(before: dict[Key, tuple[Any, ...]], after: dict[Key, ModelState]) -> set[Key]:
+def to_render(
+    before: dict[Key, tuple[Any, ...]],
+    after: dict[Key, ModelState],
+    now: dict[Key, tuple[Any, ...]] | None = None,
+) -> set[Key]:
     """The models of ``after`` that need a new class, and the models gone from ``before``
-    (what each model of the registry was rendered from: ``apps_reuse.model_parts``)."""
+    (what each model of the registry was rendered from: ``apps_reuse.model_parts``; ``now``:
+    the same of ``after``, when known)."""
     dirty = set(before.keys() - after.keys())
-    now = model_parts(content_key(after)[0])
+    if now is None:
+        now = model_parts(content_key(after)[0])
     dirty |= {key for key in after if before.get(key) != now[key]}
     refs = {key: points_at(model_state, key) for key, model_state in after.items()}
     grew = True
@@ -96,14 +111,19 @@ def render_before(
     it did."""
     if not incremental(op, reverse) or "apps" in from_state.__dict__ or base is None:
         return False
-    registry = changed_from(base[0], base[1], from_state.models)
+    registry = changed_from(base[0], base[1], from_state.models, clones_of(from_state))
     if registry is None:
         return False
     from_state.__dict__["apps"] = registry  # ProjectState.apps is a cached_property
     return True
 
 
-def incremental_registry(from_state: ProjectState, after: dict[Key, ModelState]) -> Any | None:
+def incremental_registry(
+    from_state: ProjectState,
+    after: dict[Key, ModelState],
+    clones: FieldClones | None = None,
+    parts: tuple[dict[Key, Any], dict[Key, Any]] | None = None,
+) -> Any | None:
     """``from_state``'s registry (rendered here, before the state after it, as Django's path
     has it) cloned with the changed models of ``after`` rendered again; None when a model
     comes from an app the registry does not have, or rendering raised (rendered afresh then)."""
@@ -111,12 +131,17 @@ def incremental_registry(from_state: ProjectState, after: dict[Key, ModelState])
         before_apps = from_state.apps
     except Exception:
         return None
-    before = model_parts(content_key(from_state.models)[0])
-    return changed_from(before_apps, before, after)
+    if parts is None:
+        parts = (model_parts(content_key(from_state.models)[0]), model_parts(content_key(after)[0]))
+    return changed_from(before_apps, parts[0], after, clones, parts[1])
 
 
 def changed_from(
-    before_apps: Any, before: dict[Key, tuple[Any, ...]], after: dict[Key, ModelState]
+    before_apps: Any,
+    before: dict[Key, tuple[Any, ...]],
+    after: dict[Key, ModelState],
+    clones: FieldClones | None = None,
+    now: dict[Key, tuple[Any, ...]] | None = None,
 ) -> Any | None:
     """``before_apps`` (rendered from ``before``: each model's ``apps_reuse.model_parts``)
     cloned into the registry of ``after``: the
@@ -125,17 +150,23 @@ def changed_from(
     rendering raised."""
     if {key[0] for key in after} - set(before_apps.app_configs):
         return None
-    dirty = to_render(before, after)
+    dirty = to_render(before, after, now)
     try:
         registry = before_apps.clone()
         for key in dirty:
             registry.unregister_model(*key)
         for key in _orphans(registry, after, dirty):
             registry.unregister_model(*key)
-        registry.render_multiple([after[key] for key in after if key in dirty])
+        changed = [after[key] for key in after if key in dirty]
+        registry.render_multiple(clones.states(changed) if clones is not None else changed)
     except Exception:
         return None
     return registry
+
+
+def clones_of(state: ProjectState) -> FieldClones | None:
+    """The ``FieldClones`` a subset state renders with (``field_clones.SubsetState``)."""
+    return state.clones if isinstance(state, SubsetState) else None
 
 
 def _orphans(registry: Any, after: dict[Key, ModelState], dirty: set[Key]) -> list[Key]:

@@ -252,6 +252,18 @@ class OfflineSchemaEditorMixin:
     #: the names constraints were created with (``names.NameBook``), set by the renderer
     names: Any = None
 
+    def _create_index_name(self, table_name: str, column_names: Any, suffix: str = "") -> str:
+        """Django's name for an index or constraint (a digest of the table and columns): the
+        same arguments give the same name, so each is computed once per editor."""
+        memo = self.__dict__.setdefault("_index_names", {})
+        key = (table_name, tuple(column_names), suffix)
+        name = memo.get(key)
+        if name is None:
+            name = memo[key] = super()._create_index_name(  # type: ignore[misc]
+                table_name, column_names, suffix
+            )
+        return str(name)
+
     def begin_migration(self) -> None:
         """Start a migration: deferred SQL is kept across its operations, as Django does."""
         self.collected_sql = []

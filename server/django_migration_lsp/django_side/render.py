@@ -25,6 +25,7 @@ from . import facts as facts_mod
 from . import runsql
 from .apps_reuse import AppsReuse
 from .crashes import record_failure
+from .field_clones import SubsetState
 from .incremental import render_after, render_before
 from .loading import describe_exception
 from .offline import connections_blocked, offline_connection, schema_editor
@@ -263,8 +264,8 @@ class Renderer:
         subsetter = self.subsetter
         seeds = subsetter.seeds(op, app_label, state)
         reverse = needs_reverse(op, app_label, state, subsetter.pointing_at)
-        from_state = ProjectState(
-            models=subsetter.subset(state, seeds, reverse, clone=True), real_apps=set()
+        from_state = SubsetState(
+            subsetter.subset(state, seeds, reverse, clone=True), self.apps_reuse.clones
         )
         from_key = self.apps_reuse.attach(from_state, reuse=not reverse)
         if self.editor is not None and seeds is not None and from_key is not None:
@@ -277,12 +278,13 @@ class Renderer:
         after_seeds = None
         if seeds is not None:
             after_seeds = seeds | (subsetter.seeds(op, app_label, state, after=True) or set())
-        to_state = ProjectState(
-            models=subsetter.subset(state, after_seeds, reverse, clone=False), real_apps=set()
+        to_state = SubsetState(
+            subsetter.subset(state, after_seeds, reverse, clone=False), self.apps_reuse.clones
         )
         to_key = self.apps_reuse.attach(to_state, reuse=not reverse)
         if self.editor is not None and seeds is not None and to_key is not None:
-            self.incremental += render_after(op, reverse, from_state, to_state)  # unless kept
+            keys = (from_key[0], to_key[0]) if from_key is not None else None
+            self.incremental += render_after(op, reverse, from_state, to_state, keys)
         if self.editor is not None:
             states = (state, from_state.models, from_state, to_state)
             sliced = self.subsetter.slice[0] if self.subsetter.slice else None
