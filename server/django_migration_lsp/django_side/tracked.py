@@ -8,6 +8,7 @@ from typing import Any
 import django
 from django.db.migrations import operations as ops
 from django.db.migrations.state import ModelState, ProjectState
+from django.db.models import NOT_PROVIDED
 
 from .names import NameBook, copy_book
 
@@ -16,6 +17,21 @@ class TrackedState(ProjectState):
     """The project state and the database's constraint names (``NameBook``), cloned together."""
 
     name_book: NameBook
+
+    def alter_field(
+        self, app_label: str, model_name: str, name: str, field: Any, preserve_default: bool
+    ) -> None:
+        """``ProjectState.alter_field``, without its search of every model for fields referring
+        to this one when the state is never rendered and keeps no relation index (the running
+        state): that search only decides how a rendered registry reloads (``reload_model``),
+        and it is a scan of the whole project per ``AlterField``."""
+        if "apps" in self.__dict__ or getattr(self, "_relations", None) is not None:
+            super().alter_field(app_label, model_name, name, field, preserve_default)
+            return
+        if not preserve_default:
+            field = field.clone()
+            field.default = NOT_PROVIDED
+        self.models[app_label, model_name].fields[name] = field
 
     def clone(self) -> TrackedState:
         new = super().clone()
