@@ -19,9 +19,9 @@ seconds of one run drift by a third between rounds, so compare the minimum of se
 Figures, not asserts.
 
 Measured on the shared 2-core machine (``--repeat 3 --baseline`` a checkout of 9446566, minimum
-of the rounds): floor 2.71 s, cold lint 9.76 s (3.60x), 9446566's 12.57 s (4.64x): 0.78x of its
-time; peak RSS 99 MB. The goal of 3x is not reached: building model classes
-(``ModelBase.__new__``) and SQLite's table rebuilds, Django's own work, are most of what is left
+of the rounds): floor 2.63 s, cold lint 7.57 s (2.88x: the goal of at most 3x is met),
+9446566's 10.76 s (4.10x): 0.70x of its time; peak RSS 107 MB. What is left is mostly Django's
+own work: building model classes (``ModelBase.__new__``) and SQLite's table rebuilds
 (docs/internals.md).
 """
 

@@ -25,6 +25,10 @@ from django.utils.functional import cached_property
 
 CORE = "django.db.models.fields"
 
+#: deconstructions remembered at most (then forgotten all at once: a long-lived worker loads
+#: new field objects at each edit, and an entry keeps its field alive)
+KNOWN_AT_MOST = 20_000
+
 
 class _Clone:
     """Stands for a field in a model state being rendered: ``clone()`` builds the copy."""
@@ -55,6 +59,8 @@ class FieldClones:
             return field
         known = self._known.get(id(field))
         if known is None:
+            if len(self._known) >= KNOWN_AT_MOST:
+                self._known.clear()
             _, _, args, kwargs = field.deconstruct()
             known = self._known[id(field)] = (field, _Clone(kind, tuple(args), kwargs))
         return known[1]
