@@ -24,16 +24,21 @@ YOUNG_THRESHOLD = 10_000
 @contextmanager
 def frozen_heap() -> Iterator[None]:
     """While the block runs, full collections skip the objects alive at its start and young
-    ones run less often; a process that froze objects itself (``gc.get_freeze_count()``) or
-    turned the collector off is left as it is."""
-    if gc.get_freeze_count() or not gc.isenabled():
+    ones run less often. Objects frozen before (by the process itself, or by Python 3.12 at
+    start-up: ``gc.get_freeze_count()`` is 375 there) are not frozen again, since
+    ``gc.unfreeze`` would hand those back too: then only the threshold changes. A collector
+    turned off is left off."""
+    if not gc.isenabled():
         yield
         return
     thresholds = gc.get_threshold()
-    gc.freeze()
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
     gc.set_threshold(max(YOUNG_THRESHOLD, thresholds[0]), *thresholds[1:])
     try:
         yield
     finally:
         gc.set_threshold(*thresholds)
-        gc.unfreeze()
+        if freeze:
+            gc.unfreeze()
