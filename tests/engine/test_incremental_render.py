@@ -61,11 +61,8 @@ settings.configure()
 django.setup()
 from django.db import models
 from django.db.migrations.state import ModelState
-from django_migration_lsp.django_side.apps_reuse import content_key, model_parts
+from django_migration_lsp.django_side.apps_reuse import content_parts
 from django_migration_lsp.django_side.incremental import to_render
-
-def parts(models):
-    return model_parts(content_key(models)[0])
 
 def state(name, fields, bases=(models.Model,)):
     return ModelState("shop", name, fields, bases=bases)
@@ -91,8 +88,8 @@ changed_book.fields["title"] = models.CharField(max_length=10)
 after = {**before, ("shop", "book"): changed_book}
 del after[("shop", "author")]
 print(json.dumps({
-    "changed": sorted(to_render(parts(before), after)),
-    "same": sorted(to_render(parts(before), dict(before))),
+    "changed": sorted(to_render(content_parts(before), after)),
+    "same": sorted(to_render(content_parts(before), dict(before))),
 }))
 """
 
@@ -123,7 +120,7 @@ settings.configure()
 django.setup()
 from django.db import models
 from django.db.migrations.state import ModelState, ProjectState
-from django_migration_lsp.django_side.apps_reuse import content_key, model_parts
+from django_migration_lsp.django_side.apps_reuse import content_parts
 from django_migration_lsp.django_side.incremental import changed_from
 
 def state(name, fields):
@@ -142,7 +139,7 @@ after = {("shop", "tag"): tag, ("shop", "author"): new_author}
 def tables(registry):
     return sorted(m._meta.db_table for m in registry.get_models(include_auto_created=True))
 
-built = changed_from(base, model_parts(content_key(before)[0]), after)
+built = changed_from(base, content_parts(before), after)
 fresh = ProjectState(models=dict(after), real_apps=set()).apps
 print(json.dumps({
     "built": tables(built), "fresh": tables(fresh),

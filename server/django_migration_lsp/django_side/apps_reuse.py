@@ -107,6 +107,11 @@ def model_parts(key: tuple[Any, ...]) -> dict[Key, tuple[Any, ...]]:
     return {part[0]: part for part in key}
 
 
+def content_parts(models: dict[Key, ModelState]) -> dict[Key, tuple[Any, ...]]:
+    """What rendering each of ``models`` reads, now: ``model_parts`` of their ``content_key``."""
+    return model_parts(content_key(models)[0])
+
+
 class AppsReuse:
     """The last ``KEEP`` rendered registries, by the objects they were rendered from."""
 

@@ -54,11 +54,11 @@ class FieldClones:
 
     def stand_in(self, field: Any) -> Any:
         """What rendering clones in place of ``field``: ``field`` itself unless remembered."""
-        kind = type(field)
-        if kind.clone is not Field.clone or not kind.__module__.startswith(CORE):
-            return field
         known = self._known.get(id(field))
         if known is None:
+            kind = type(field)
+            if kind.clone is not Field.clone or not kind.__module__.startswith(CORE):
+                return field
             if len(self._known) >= KNOWN_AT_MOST:
                 self._known.clear()
             _, _, args, kwargs = field.deconstruct()

@@ -18,26 +18,17 @@ from typing import Any
 from django.db.migrations import operations as ops
 from django.db.migrations.state import ModelState, ProjectState
 
-from .apps_reuse import REPLACING, content_key, model_parts
+from .apps_reuse import REPLACING, content_parts, model_parts
 from .field_clones import FieldClones, SubsetState
-from .subsetting import FIELD_REVERSE, NEEDS_REVERSE, base_key, field_refs
+from .subsetting import base_key, field_refs
 
 Key = tuple[str, str]
 
-#: Django's operations that replace what they change and whose ``database_forwards`` changes
-#: no rendered model (``AlterOrderWithRespectTo`` does): rendered incrementally when they
-#: rewrite no reference (``subsetting.needs_reverse``; never for a model rename or delete)
-INCREMENTAL = frozenset(
-    [
-        *(
-            kind
-            for kind in REPLACING
-            if kind is not ops.AlterOrderWithRespectTo
-            and (kind in FIELD_REVERSE or not issubclass(kind, NEEDS_REVERSE))
-        ),
-        ops.RenameField,
-    ]
-)
+#: Django's operations that replace what they change (and ``RenameField``, rendered before
+#: it changes fields in place) whose ``database_forwards`` changes no rendered model
+#: (``AlterOrderWithRespectTo`` does): rendered incrementally when their SQL reads no model
+#: pointing at theirs (``subsetting.needs_reverse``, which a model rename or delete always does)
+INCREMENTAL = frozenset({*REPLACING, ops.RenameField} - {ops.AlterOrderWithRespectTo})
 
 
 def incremental(op: Any, reverse: bool) -> bool:
@@ -51,14 +42,14 @@ def render_after(
     reverse: bool,
     from_state: ProjectState,
     to_state: ProjectState,
-    keys: tuple[tuple[Any, ...], tuple[Any, ...]] | None = None,
+    keys: tuple[tuple[Any, ...], tuple[Any, ...]],
 ) -> bool:
     """Give ``to_state`` (not rendered yet) the registry of ``from_state`` with only what
     ``op`` changed rendered again, when ``incremental(op, reverse)``; True if it did.
-    ``keys``: the two states' ``content_key`` when known already."""
+    ``keys``: the two states' ``content_key`` (``AppsReuse.attach`` computed them)."""
     if not incremental(op, reverse) or "apps" in to_state.__dict__:
         return False
-    parts = (model_parts(keys[0]), model_parts(keys[1])) if keys is not None else None
+    parts = (model_parts(keys[0]), model_parts(keys[1]))
     registry = incremental_registry(from_state, to_state.models, clones_of(to_state), parts)
     if registry is None:
         return False
@@ -89,7 +80,7 @@ def to_render(
     the same of ``after``, when known)."""
     dirty = set(before.keys() - after.keys())
     if now is None:
-        now = model_parts(content_key(after)[0])
+        now = content_parts(after)
     dirty |= {key for key in after if before.get(key) != now[key]}
     refs = {key: points_at(model_state, key) for key, model_state in after.items()}
     grew = True
@@ -121,18 +112,17 @@ def render_before(
 def incremental_registry(
     from_state: ProjectState,
     after: dict[Key, ModelState],
-    clones: FieldClones | None = None,
-    parts: tuple[dict[Key, Any], dict[Key, Any]] | None = None,
+    clones: FieldClones | None,
+    parts: tuple[dict[Key, Any], dict[Key, Any]],
 ) -> Any | None:
     """``from_state``'s registry (rendered here, before the state after it, as Django's path
     has it) cloned with the changed models of ``after`` rendered again; None when a model
-    comes from an app the registry does not have, or rendering raised (rendered afresh then)."""
+    comes from an app the registry does not have, or rendering raised (rendered afresh then).
+    ``parts``: what each model of the two states is rendered from (``model_parts``)."""
     try:
         before_apps = from_state.apps
     except Exception:
         return None
-    if parts is None:
-        parts = (model_parts(content_key(from_state.models)[0]), model_parts(content_key(after)[0]))
     return changed_from(before_apps, parts[0], after, clones, parts[1])
 
 

@@ -282,8 +282,8 @@ class Renderer:
             subsetter.subset(state, after_seeds, reverse, clone=False), self.apps_reuse.clones
         )
         to_key = self.apps_reuse.attach(to_state, reuse=not reverse)
-        if self.editor is not None and seeds is not None and to_key is not None:
-            keys = (from_key[0], to_key[0]) if from_key is not None else None
+        if self.editor is not None and seeds is not None and from_key and to_key:
+            keys = (from_key[0], to_key[0])
             self.incremental += render_after(op, reverse, from_state, to_state, keys)
         if self.editor is not None:
             states = (state, from_state.models, from_state, to_state)
